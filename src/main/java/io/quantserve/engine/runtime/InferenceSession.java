@@ -1,0 +1,188 @@
+package io.quantserve.engine.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.quantserve.engine.InvalidDataException;
+import io.quantserve.engine.RuntimeFailureException;
+import io.quantserve.engine.tensor.DataType;
+import io.quantserve.engine.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ONNX Runtime session over a model, fed and read with engine {@link Tensor}s. The only class family in
+ * the engine that touches {@code ai.onnxruntime}; every {@link OrtException} is wrapped with what was being
+ * run. Not thread-safe for {@link #close()}; {@link #run} may be called from several threads.
+ */
+public final class InferenceSession implements AutoCloseable {
+    private final OrtSession session;
+    private final String what;
+    private final List<ValueSpec> inputs;
+    private final List<ValueSpec> outputs;
+
+    private InferenceSession(OrtSession session, String what) throws OrtException {
+        this.session = session;
+        this.what = what;
+        this.inputs = describe(session.getInputInfo().values());
+        this.outputs = describe(session.getOutputInfo().values());
+    }
+
+    /** Opens a model file; external data is resolved by ONNX Runtime relative to the file. */
+    public static InferenceSession open(Path model, SessionSettings settings) {
+        try (OrtSession.SessionOptions options = options(settings)) {
+            return new InferenceSession(
+                    OrtEnvironment.getEnvironment().createSession(model.toString(), options), model.toString());
+        } catch (OrtException e) {
+            throw new RuntimeFailureException("ONNX Runtime cannot load '" + model + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a serialized model held in memory (no external data). */
+    public static InferenceSession open(byte[] model, String what, SessionSettings settings) {
+        try (OrtSession.SessionOptions options = options(settings)) {
+            return new InferenceSession(OrtEnvironment.getEnvironment().createSession(model, options), what);
+        } catch (OrtException e) {
+            throw new RuntimeFailureException("ONNX Runtime cannot load " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Version of the bundled ONNX Runtime, for provenance records. */
+    public static String runtimeVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    private static OrtSession.SessionOptions options(SessionSettings s) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setOptimizationLevel(
+                s.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT : OrtSession.SessionOptions.OptLevel.NO_OPT);
+        if (s.intraOpThreads() > 0) {
+            o.setIntraOpNumThreads(s.intraOpThreads());
+        }
+        o.setDeterministicCompute(s.deterministic());
+        return o;
+    }
+
+    private static List<ValueSpec> describe(Collection<NodeInfo> infos) {
+        List<ValueSpec> out = new ArrayList<>();
+        for (NodeInfo info : infos) {
+            if (info.getInfo() instanceof TensorInfo t) {
+                out.add(new ValueSpec(info.getName(), fromOrt(t.type).orElse(null), t.getShape()));
+            } else {
+                out.add(new ValueSpec(info.getName(), null, new long[0]));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    public List<ValueSpec> inputs() {
+        return inputs;
+    }
+
+    public List<ValueSpec> outputs() {
+        return outputs;
+    }
+
+    /** Runs all outputs. */
+    public Map<String, Tensor> run(Map<String, Tensor> feeds) {
+        return run(feeds, outputs.stream().map(ValueSpec::name).toList());
+    }
+
+    /** Runs and returns the requested outputs in the order asked for. */
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<String, OnnxTensor> ortFeeds = new LinkedHashMap<>();
+        try {
+            for (var e : feeds.entrySet()) {
+                ortFeeds.put(e.getKey(), toOrt(env, e.getValue()));
+            }
+            try (OrtSession.Result result = session.run(ortFeeds, new java.util.LinkedHashSet<>(wanted))) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (String name : wanted) {
+                    Optional<OnnxValue> v = result.get(name);
+                    if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
+                        throw new RuntimeFailureException(
+                                what + ": output '" + name + "' is not a tensor ONNX Runtime can hand back", null);
+                    }
+                    out.put(name, fromOrt(t));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+                throw new InvalidDataException(what + " rejected the input: " + msg, e);
+            }
+            throw new RuntimeFailureException("ONNX Runtime failed running " + what + ": " + msg, e);
+        } finally {
+            ortFeeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(t.data().remaining()).order(ByteOrder.nativeOrder());
+        direct.put(t.data()).flip();
+        OnnxJavaType jt = switch (t.type()) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case DOUBLE -> OnnxJavaType.DOUBLE;
+            case INT8 -> OnnxJavaType.INT8;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case BOOL -> OnnxJavaType.BOOL;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            default ->
+                throw new InvalidDataException(
+                        "ONNX Runtime cannot be fed a " + t.type().displayName() + " tensor");
+        };
+        return OnnxTensor.createTensor(env, direct, t.shape(), jt);
+    }
+
+    private static Tensor fromOrt(OnnxTensor t) throws OrtException {
+        TensorInfo info = t.getInfo();
+        DataType type = fromOrt(info.type)
+                .orElseThrow(() -> new RuntimeFailureException("unsupported output type " + info.type, null));
+        ByteBuffer src = t.getByteBuffer().order(ByteOrder.nativeOrder());
+        ByteBuffer copy = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(src).flip();
+        return Tensor.ofBytes(type, info.getShape(), copy);
+    }
+
+    private static Optional<DataType> fromOrt(OnnxJavaType t) {
+        return Optional.ofNullable(
+                switch (t) {
+                    case FLOAT -> DataType.FLOAT;
+                    case DOUBLE -> DataType.DOUBLE;
+                    case INT8 -> DataType.INT8;
+                    case UINT8 -> DataType.UINT8;
+                    case INT16 -> DataType.INT16;
+                    case INT32 -> DataType.INT32;
+                    case INT64 -> DataType.INT64;
+                    case BOOL -> DataType.BOOL;
+                    case FLOAT16 -> DataType.FLOAT16;
+                    default -> null;
+                });
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new RuntimeFailureException("closing session over " + what, e);
+        }
+    }
+}
