@@ -1,0 +1,126 @@
+package io.quantserve.engine.calibration;
+
+import io.quantserve.engine.InvalidDataException;
+import io.quantserve.engine.LayerQuantizationException;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.proto.Onnx.GraphProto;
+import io.quantserve.engine.onnx.proto.Onnx.TypeProto;
+import io.quantserve.engine.onnx.proto.Onnx.ValueInfoProto;
+import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.tensor.DataType;
+import io.quantserve.engine.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
+ * calibrates) is augmented so that every observed tensor is also a graph output; each batch's values stream into
+ * that tensor's {@link ActivationObserver} and are dropped, so memory does not grow with the number of batches.
+ */
+public final class Calibrator {
+    private Calibrator() {}
+
+    /**
+     * @param model the model to run
+     * @param tensors observed tensor → the layers reading it (for error messages), in a fixed order
+     * @param observers creates one observer per tensor
+     * @param batches the feeds; at most {@code batchNum} are used
+     * @param scratch folder for the augmented model file
+     * @return observed tensor → its observer after the pass
+     */
+    public static Map<String, ActivationObserver> run(
+            OnnxModel model,
+            Map<String, List<String>> tensors,
+            Supplier<ActivationObserver> observers,
+            Iterator<Map<String, Tensor>> batches,
+            int batchNum,
+            SessionSettings settings,
+            ProgressListener progress,
+            Path scratch) {
+        Map<String, ActivationObserver> result = new LinkedHashMap<>();
+        tensors.keySet().forEach(t -> result.put(t, observers.get()));
+        Set<String> graphInputs = new HashSet<>();
+        model.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
+        List<String> fetched = new ArrayList<>();
+        for (String t : tensors.keySet()) {
+            if (!graphInputs.contains(t)) fetched.add(t);
+        }
+        Path file = writeAugmented(model, fetched, scratch);
+        try (InferenceSession session = InferenceSession.open(file, settings)) {
+            List<String> outputs = new ArrayList<>(fetched);
+            int done = 0;
+            while (done < batchNum && batches.hasNext()) {
+                Map<String, Tensor> feed = batches.next();
+                Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
+                for (var e : result.entrySet()) {
+                    Tensor v = graphInputs.contains(e.getKey()) ? feed.get(e.getKey()) : values.get(e.getKey());
+                    if (v == null) {
+                        throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
+                    }
+                    float[] f = v.toFloats();
+                    checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
+                    e.getValue().accept(f);
+                }
+                done++;
+                progress.batch(done, batchNum);
+            }
+            if (done == 0) {
+                throw new InvalidDataException("calibration data holds no batch");
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".data"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return result;
+    }
+
+    private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {
+        for (float v : f) {
+            if (!Float.isFinite(v)) {
+                throw new LayerQuantizationException(
+                        "non-finite-activation",
+                        String.join(", ", layers),
+                        "input '" + tensor + "' holds NaN or inf in calibration batch " + batch
+                                + " (check the calibration data and the layers before it)");
+            }
+        }
+    }
+
+    private static Path writeAugmented(OnnxModel model, List<String> outputs, Path scratch) {
+        GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        Set<String> existing = new HashSet<>();
+        g.getOutputList().forEach(v -> existing.add(v.getName()));
+        for (String t : outputs) {
+            if (existing.add(t)) {
+                g.addOutput(ValueInfoProto.newBuilder()
+                        .setName(t)
+                        .setType(TypeProto.newBuilder()
+                                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT.onnxCode()))));
+            }
+        }
+        try {
+            Files.createDirectories(scratch);
+            Path file = Files.createTempFile(scratch, "calibration", ".onnx");
+            ModelIo.save(model.withProto(model.proto().toBuilder().setGraph(g).build()), file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
