@@ -1,0 +1,130 @@
+package io.quantserve.engine.config;
+
+import io.quantserve.engine.layers.LayerType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What {@link ConfigFactory#create} should put into a new config; the arguments of AMCT's
+ * {@code create_quant_config} plus the parts of its simplified configuration ({@code skip_layer_types}, per-layer
+ * overrides, {@code do_fusion}, {@code skip_fusion_layers}) and QuantServe's extensions. Start from
+ * {@link #defaults()} or {@link #builder()}.
+ *
+ * @param skipLayers layers written with {@code quant_enable: false}; each must be a quantizable layer
+ * @param skipLayerTypes operator kinds whose layers are all written with {@code quant_enable: false}
+ * @param batchNum {@code batch_num}, &ge; 1 (AMCT's default: 1)
+ * @param activationOffset {@code activation_offset} (AMCT's default: true, asymmetric activations)
+ * @param doFusion {@code do_fusion} (default true)
+ * @param skipFusionLayers {@code skip_fusion_layers} (default none)
+ * @param biasOverflowPolicy {@code bias_overflow_policy} (default {@link BiasOverflowPolicy#FAIL})
+ * @param defaultAlgorithm activation algorithm of every layer without an override (default AMCT's IFMR)
+ * @param overrides layer name &rarr; partial override; each name must be a quantizable layer
+ */
+public record ConfigOptions(
+        List<String> skipLayers,
+        Set<LayerType> skipLayerTypes,
+        int batchNum,
+        boolean activationOffset,
+        boolean doFusion,
+        List<String> skipFusionLayers,
+        BiasOverflowPolicy biasOverflowPolicy,
+        ActivationAlgorithm defaultAlgorithm,
+        Map<String, LayerOverride> overrides) {
+
+    public ConfigOptions {
+        skipLayers = List.copyOf(skipLayers);
+        skipLayerTypes = Set.copyOf(skipLayerTypes);
+        skipFusionLayers = List.copyOf(skipFusionLayers);
+        Objects.requireNonNull(biasOverflowPolicy, "biasOverflowPolicy");
+        Objects.requireNonNull(defaultAlgorithm, "defaultAlgorithm");
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** AMCT's defaults: nothing skipped, {@code batch_num} 1, asymmetric activations, BN fusion, IFMR. */
+    public static ConfigOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ConfigOptions}; every setter replaces the previous value. */
+    public static final class Builder {
+        private List<String> skipLayers = List.of();
+        private Set<LayerType> skipLayerTypes = EnumSet.noneOf(LayerType.class);
+        private int batchNum = 1;
+        private boolean activationOffset = true;
+        private boolean doFusion = true;
+        private List<String> skipFusionLayers = List.of();
+        private BiasOverflowPolicy biasOverflowPolicy = BiasOverflowPolicy.FAIL;
+        private ActivationAlgorithm defaultAlgorithm = ActivationAlgorithm.amctDefault();
+        private final Map<String, LayerOverride> overrides = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder skipLayers(List<String> names) {
+            this.skipLayers = new ArrayList<>(names);
+            return this;
+        }
+
+        public Builder skipLayerTypes(Set<LayerType> types) {
+            this.skipLayerTypes = types.isEmpty() ? EnumSet.noneOf(LayerType.class) : EnumSet.copyOf(types);
+            return this;
+        }
+
+        public Builder batchNum(int batchNum) {
+            this.batchNum = batchNum;
+            return this;
+        }
+
+        public Builder activationOffset(boolean activationOffset) {
+            this.activationOffset = activationOffset;
+            return this;
+        }
+
+        public Builder doFusion(boolean doFusion) {
+            this.doFusion = doFusion;
+            return this;
+        }
+
+        public Builder skipFusionLayers(List<String> names) {
+            this.skipFusionLayers = new ArrayList<>(names);
+            return this;
+        }
+
+        public Builder biasOverflowPolicy(BiasOverflowPolicy policy) {
+            this.biasOverflowPolicy = policy;
+            return this;
+        }
+
+        public Builder defaultAlgorithm(ActivationAlgorithm algorithm) {
+            this.defaultAlgorithm = algorithm;
+            return this;
+        }
+
+        /** Sets the override of layer {@code name}, replacing an earlier one for the same layer. */
+        public Builder override(String name, LayerOverride override) {
+            this.overrides.put(name, override);
+            return this;
+        }
+
+        public ConfigOptions build() {
+            return new ConfigOptions(
+                    skipLayers,
+                    skipLayerTypes,
+                    batchNum,
+                    activationOffset,
+                    doFusion,
+                    skipFusionLayers,
+                    biasOverflowPolicy,
+                    defaultAlgorithm,
+                    overrides);
+        }
+    }
+}
