@@ -1,6 +1,7 @@
 package io.quantserve.engine.config;
 
 import io.quantserve.engine.layers.LayerType;
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.quantserve.engine.config;
 
 import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

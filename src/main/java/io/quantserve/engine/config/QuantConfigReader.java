@@ -22,6 +22,7 @@ import static io.quantserve.engine.config.ConfigKeys.WEIGHT_QUANT_PARAMS;
 import static io.quantserve.engine.config.ConfigKeys.WTS_ALGO;
 
 import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

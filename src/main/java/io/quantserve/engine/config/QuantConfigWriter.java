@@ -21,6 +21,7 @@ import static io.quantserve.engine.config.ConfigKeys.VERSION;
 import static io.quantserve.engine.config.ConfigKeys.WEIGHT_QUANT_PARAMS;
 import static io.quantserve.engine.config.ConfigKeys.WTS_ALGO;
 
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import java.util.Map;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;

@@ -11,6 +11,7 @@ import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.NodeNames;
 import io.quantserve.engine.onnx.proto.Onnx.ModelProto;
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import io.quantserve.testing.SharedFixtures;
 import java.util.ArrayList;
 import java.util.List;

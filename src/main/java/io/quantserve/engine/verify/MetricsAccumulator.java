@@ -1,0 +1,76 @@
+package io.quantserve.engine.verify;
+
+import io.quantserve.engine.tensor.Tensor;
+
+/**
+ * Accumulates {@link OutputMetrics} batch by batch in O(1) memory. The first axis of each tensor is the sample
+ * axis; arg-max agreement is taken over the last axis of each sample.
+ */
+public final class MetricsAccumulator {
+    private final String output;
+    private double cosineSum;
+    private double minCosine = Double.POSITIVE_INFINITY;
+    private double signal;
+    private double noise;
+    private double maxAbs;
+    private long agree;
+    private long argmaxRows;
+    private long samples;
+
+    public MetricsAccumulator(String output) {
+        this.output = output;
+    }
+
+    public void add(Tensor reference, Tensor candidate) {
+        float[] r = reference.toFloats();
+        float[] c = candidate.toFloats();
+        if (r.length != c.length) {
+            throw new IllegalArgumentException(
+                    "output '" + output + "': reference has " + r.length + " elements, candidate " + c.length);
+        }
+        long[] shape = reference.shape();
+        int n = shape.length == 0 ? 1 : (int) Math.max(1, shape[0]);
+        int per = n == 0 ? 0 : r.length / n;
+        for (int s = 0; s < n; s++) {
+            double dot = 0, nr = 0, nc = 0;
+            for (int i = s * per; i < (s + 1) * per; i++) {
+                dot += (double) r[i] * c[i];
+                nr += (double) r[i] * r[i];
+                nc += (double) c[i] * c[i];
+                double d = (double) r[i] - c[i];
+                noise += d * d;
+                maxAbs = Math.max(maxAbs, Math.abs(d));
+            }
+            signal += nr;
+            double cos = nr == 0 && nc == 0 ? 1.0 : dot / Math.sqrt(nr * nc + 1e-300);
+            cosineSum += cos;
+            minCosine = Math.min(minCosine, cos);
+            samples++;
+        }
+        if (shape.length >= 1 && shape[shape.length - 1] > 1) {
+            int last = (int) shape[shape.length - 1];
+            for (int row = 0; row < r.length / last; row++) {
+                if (argmax(r, row * last, last) == argmax(c, row * last, last)) agree++;
+                argmaxRows++;
+            }
+        }
+    }
+
+    private static int argmax(float[] v, int from, int len) {
+        int best = 0;
+        for (int i = 1; i < len; i++) if (v[from + i] > v[from + best]) best = i;
+        return best;
+    }
+
+    public OutputMetrics result() {
+        double sqnr = noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+        return new OutputMetrics(
+                output,
+                samples == 0 ? Double.NaN : cosineSum / samples,
+                samples == 0 ? Double.NaN : minCosine,
+                sqnr,
+                maxAbs,
+                argmaxRows == 0 ? Double.NaN : (double) agree / argmaxRows,
+                samples);
+    }
+}
