@@ -1,4 +1,8 @@
-/** Writers of the exported models (fake-quant, deploy, portable INT8), the record file and the run manifest. */
+/**
+ * AMCT-compatible artefacts of a quantization: the text-protobuf record file ({@link RecordFile}) and the
+ * Ascend deploy model ({@link DeployExporter}) with its {@code AscendQuant}/{@code AscendDequant} operators
+ * ({@link AscendOps}).
+ */
 @NullMarked
 package io.quantserve.engine.export;
 
