@@ -25,6 +25,10 @@ import java.util.List;
 public final class ModelInspector {
     private ModelInspector() {}
 
+    /**
+     * Inspects {@code model} without changing it. Throws only where the model cannot be read at all; a model that
+     * quantization would refuse yields an inspection whose {@link ModelInspection#refusals()} say why.
+     */
     public static ModelInspection inspect(OnnxModel model) {
         ModelProto original = model.proto();
         NormalizedModel normalized = ModelNormalizer.rewrite(model);
