@@ -44,7 +44,7 @@ public final class Calibrator {
             OnnxModel model,
             Map<String, List<String>> tensors,
             Supplier<ActivationObserver> observers,
-            Iterator<Map<String, Tensor>> batches,
+            Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
             ProgressListener progress,

@@ -2,6 +2,7 @@ package io.quantserve.engine.export;
 
 import io.quantserve.engine.layers.LayerType;
 import io.quantserve.engine.quant.ActivationParams;
+import io.quantserve.engine.quant.LayerFactors;
 import io.quantserve.engine.quant.LayerQuantization;
 import java.util.Arrays;
 
@@ -59,6 +60,11 @@ public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offse
     }
 
     /** The activation factors; throws {@link IllegalArgumentException} when they are out of range. */
+    /** The factors this record holds, as the quantizer uses them. */
+    public LayerFactors factors() {
+        return new LayerFactors(activation(), weightScales());
+    }
+
     public ActivationParams activation() {
         return new ActivationParams(scaleD, offsetD);
     }

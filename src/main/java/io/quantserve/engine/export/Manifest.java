@@ -25,7 +25,7 @@ public final class Manifest {
 
     private final Map<String, FileDigest> inputs = new TreeMap<>();
     private final Map<String, FileDigest> outputs = new TreeMap<>();
-    private final Map<String, Object> options = new LinkedHashMap<>();
+    private Record options = new NoOptions();
     private final long seed;
 
     /** Digest of one file: lowercase hex sha256 and size in bytes. */
@@ -45,9 +45,11 @@ public final class Manifest {
         return this;
     }
 
-    /** Records one resolved option (a string, number, boolean or list of those). */
-    public Manifest option(String name, Object value) {
-        options.put(name, value);
+    private record NoOptions() {}
+
+    /** The resolved options of the run, a record serialised field by field. */
+    public Manifest options(Record resolved) {
+        this.options = resolved;
         return this;
     }
 

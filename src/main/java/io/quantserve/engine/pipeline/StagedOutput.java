@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -51,6 +52,7 @@ public final class StagedOutput implements AutoCloseable {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(staging)) {
                 for (Path f : files) {
                     Path dest = target.resolve(f.getFileName());
+                    readableByAll(f);
                     try {
                         Files.move(f, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                     } catch (AtomicMoveNotSupportedException e) {
@@ -61,6 +63,13 @@ public final class StagedOutput implements AutoCloseable {
             published = true;
         } catch (IOException e) {
             throw new UncheckedIOException("publishing results to " + target, e);
+        }
+    }
+
+    /** Temporary files are created owner-only; published artefacts get the usual rw-r--r--. */
+    private static void readableByAll(Path f) throws IOException {
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.quantserve.engine.quant;
 
-import io.quantserve.engine.calibration.ActivationFactors;
 import io.quantserve.engine.calibration.ActivationObserver;
 import io.quantserve.engine.calibration.Calibrator;
 import io.quantserve.engine.calibration.ClipRange;
@@ -35,7 +34,7 @@ public final class LayerQuantizer {
             OnnxModel fused,
             List<LayerPlan> plans,
             Supplier<ActivationObserver> observers,
-            Iterator<Map<String, Tensor>> batches,
+            Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
             ProgressListener progress,

@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.quantserve.engine.InvalidDataException;
@@ -72,6 +73,8 @@ public final class InferenceSession implements AutoCloseable {
             o.setIntraOpNumThreads(s.intraOpThreads());
         }
         o.setDeterministicCompute(s.deterministic());
+        // Warnings (unused initializers, type-inference notes on user models) are noise to our users and flood logs.
+        o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         return o;
     }
 

@@ -16,7 +16,7 @@ public final class ModelComparison {
     private ModelComparison() {}
 
     public static List<OutputMetrics> compare(
-            Path reference, Path candidate, Iterator<Map<String, Tensor>> feeds, SessionSettings settings) {
+            Path reference, Path candidate, Iterator<? extends Map<String, Tensor>> feeds, SessionSettings settings) {
         try (InferenceSession ref = InferenceSession.open(reference, settings);
                 InferenceSession cand = InferenceSession.open(candidate, settings)) {
             List<String> outputs = ref.outputs().stream().map(ValueSpec::name).toList();

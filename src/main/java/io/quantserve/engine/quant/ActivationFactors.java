@@ -1,7 +1,7 @@
-package io.quantserve.engine.calibration;
+package io.quantserve.engine.quant;
 
 import io.quantserve.engine.LayerQuantizationException;
-import io.quantserve.engine.quant.ActivationParams;
+import io.quantserve.engine.calibration.ClipRange;
 
 /**
  * Turns a clip range into AMCT's {@code scale_d}/{@code offset_d} (AMCT-REFERENCE "Numerics"). The range is first

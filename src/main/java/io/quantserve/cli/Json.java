@@ -1,0 +1,18 @@
+package io.quantserve.cli;
+
+import java.io.PrintWriter;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** JSON output of the commands: indented, records serialised field by field. */
+final class Json {
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private Json() {}
+
+    static void print(PrintWriter out, Object value) {
+        out.println(MAPPER.writeValueAsString(value));
+        out.flush();
+    }
+}

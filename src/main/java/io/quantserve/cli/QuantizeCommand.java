@@ -1,0 +1,59 @@
+package io.quantserve.cli;
+
+import io.quantserve.engine.config.ConfigOptions;
+import io.quantserve.engine.pipeline.QuantizationPipeline;
+import io.quantserve.engine.pipeline.QuantizeRequest;
+import io.quantserve.engine.pipeline.QuantizeResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code quantize}: calibrate and export (AMCT's quantize_model + calibration + save_model). */
+@Command(
+        name = "quantize",
+        description = "Calibrate on data and write config, record, fake_quant/deploy/INT8 models and manifest to DIR.")
+final class QuantizeCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "the float ONNX model")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "calibration data: .npz, .npy or a test-data folder")
+    Path data;
+
+    @Option(names = "--config", description = "AMCT config (default: created with AMCT defaults)")
+    Path config;
+
+    @Option(names = "--skip-layers", split = ",", description = "layers to keep in float when no --config is given")
+    List<String> skipLayers = List.of();
+
+    @Option(names = "--batch-size", description = "samples per batch (default ${DEFAULT-VALUE})")
+    int batchSize = 32;
+
+    @Option(names = "--batch-num", description = "calibration batches (default: the config's batch_num)")
+    Integer batchNum;
+
+    @Option(names = "--out", required = true, description = "output folder; written completely or not at all")
+    Path out;
+
+    @Override
+    public Integer call() {
+        QuantizeResult result = QuantizationPipeline.quantize(
+                new QuantizeRequest(
+                        model,
+                        data,
+                        config,
+                        ConfigOptions.builder().skipLayers(skipLayers).build(),
+                        batchSize,
+                        batchNum,
+                        out,
+                        1),
+                new TerminalProgress(spec.commandLine().getErr()));
+        Json.print(spec.commandLine().getOut(), result);
+        return 0;
+    }
+}

@@ -1,0 +1,144 @@
+package io.quantserve.engine.pipeline;
+
+import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.config.QuantConfig;
+import io.quantserve.engine.config.QuantConfigs;
+import io.quantserve.engine.export.DeployExporter;
+import io.quantserve.engine.export.FakeQuantExporter;
+import io.quantserve.engine.export.Int8Exporter;
+import io.quantserve.engine.export.Manifest;
+import io.quantserve.engine.export.RecordFile;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.engine.verify.DeployParityCheck;
+import io.quantserve.engine.verify.ParityReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Export → verify → publish: writes the config, record and the three models into a staging folder, checks them
+ * (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
+ * retained calibration batches; the INT8 model agrees with the fake-quant model), writes the manifest last and
+ * only then publishes. Any failure leaves the output folder as it was.
+ */
+final class ArtefactWriter {
+    /** Absolute tolerance of the deploy ↔ fake-quant parity, in output units. */
+    static final double PARITY_TOLERANCE = 1e-4;
+
+    static final String CONFIG_FILE = "quant_config.json";
+    static final String RECORD_FILE = "record.txt";
+
+    private ArtefactWriter() {}
+
+    /** Paths of the run's inputs, for the manifest. */
+    record Inputs(
+            Path model,
+            @Nullable Path data,
+            @Nullable Path config,
+            @Nullable Path record) {}
+
+    static QuantizeResult write(
+            Inputs inputs,
+            Path outDir,
+            OnnxModel fused,
+            QuantConfig config,
+            List<LayerQuantization> layers,
+            List<Map<String, Tensor>> feeds,
+            RunOptions options,
+            List<String> notes,
+            ProgressListener progress) {
+        String base = QuantizationPipeline.baseName(inputs.model());
+        String fakeName = base + "_fake_quant_model.onnx";
+        String deployName = base + "_deploy_model.onnx";
+        String int8Name = base + "_int8_model.onnx";
+        List<String> notesOut = new ArrayList<>(notes);
+        try (StagedOutput out = new StagedOutput(outDir)) {
+            progress.stage("export");
+            QuantConfigs.write(config, out.file(CONFIG_FILE));
+            RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
+            ModelIo.save(FakeQuantExporter.export(fused, layers), out.file(fakeName));
+            ModelIo.save(DeployExporter.export(fused, layers), out.file(deployName));
+            ModelIo.save(Int8Exporter.export(fused, layers), out.file(int8Name));
+
+            progress.stage("verify");
+            ParityReport parity = null;
+            if (feeds.isEmpty()) {
+                loads(out.file(fakeName));
+                loads(out.file(int8Name));
+                notesOut.add("no data given: exported models were loaded but not run");
+            } else {
+                parity = DeployParityCheck.check(out.file(deployName), out.file(fakeName), feeds, PARITY_TOLERANCE);
+                if (!parity.passed()) {
+                    throw new QuantServeException(
+                            "verification-failed",
+                            "the deploy model's integer reference differs from the fake-quant model by "
+                                    + parity.maxAbsDiff() + " (tolerance " + PARITY_TOLERANCE + ")");
+                }
+                notesOut.add("deploy parity: max |deploy - fake_quant| = " + parity.maxAbsDiff() + " over "
+                        + parity.samples() + " batch(es)"
+                        + (parity.integerExact()
+                                ? ""
+                                : "; float accumulation may round in "
+                                        + parity.inexactLayers().size() + " layer(s)"));
+                notesOut.add("int8 model: max |int8 - fake_quant| = "
+                        + Int8Agreement.maxAbsDiff(out.file(int8Name), out.file(fakeName), feeds));
+            }
+
+            Manifest manifest = new Manifest(0).options(options);
+            manifest.input("model", inputs.model());
+            if (inputs.config() != null) manifest.input("config", inputs.config());
+            if (inputs.record() != null) manifest.input("record", inputs.record());
+            if (inputs.data() != null) addData(manifest, inputs.data());
+            List<String> artefacts = List.of(CONFIG_FILE, RECORD_FILE, fakeName, deployName, int8Name);
+            for (String a : artefacts) manifest.output(a, out.file(a));
+            for (String a : artefacts) {
+                Path data = out.file(a + ".data");
+                if (Files.exists(data)) manifest.output(a + ".data", data);
+            }
+            manifest.write(out.file(Manifest.FILE_NAME));
+            List<String> all = new ArrayList<>(artefacts);
+            all.add(Manifest.FILE_NAME);
+            out.publish();
+            return new QuantizeResult(
+                    out.target(),
+                    all,
+                    layers.stream().map(l -> l.layer().name()).toList(),
+                    options.floatLayers(),
+                    notesOut,
+                    parity);
+        }
+    }
+
+    private static void loads(Path model) {
+        try (InferenceSession s = InferenceSession.open(model, SessionSettings.defaults())) {
+            s.inputs();
+        }
+    }
+
+    private static void addData(Manifest manifest, Path data) {
+        if (!Files.isDirectory(data)) {
+            manifest.input("data", data);
+            return;
+        }
+        try (Stream<Path> files = Files.walk(data)) {
+            files.filter(Files::isRegularFile)
+                    .sorted()
+                    .forEach(f -> manifest.input(
+                            "data/" + data.relativize(f).toString().replace('\\', '/'), f));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.quantserve.engine.pipeline;
+
+import io.quantserve.engine.calibration.MinMaxObserver;
+import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.calibration.data.BatchPlan;
+import io.quantserve.engine.calibration.data.BatchStream;
+import io.quantserve.engine.calibration.data.CalibrationData;
+import io.quantserve.engine.config.ConfigFactory;
+import io.quantserve.engine.config.QuantConfig;
+import io.quantserve.engine.config.QuantConfigs;
+import io.quantserve.engine.export.LayerRecord;
+import io.quantserve.engine.export.RecordFile;
+import io.quantserve.engine.fusion.BatchNormFusion;
+import io.quantserve.engine.fusion.FusionOptions;
+import io.quantserve.engine.fusion.GemmNormalizer;
+import io.quantserve.engine.layers.LayerFinder;
+import io.quantserve.engine.layers.LayerScan;
+import io.quantserve.engine.layers.QuantizableLayer;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.quant.LayerFactors;
+import io.quantserve.engine.quant.LayerPlan;
+import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.quant.LayerQuantizations;
+import io.quantserve.engine.quant.LayerQuantizer;
+import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.runtime.ValueSpec;
+import io.quantserve.engine.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → plan → calibrate (weights
+ * first, then one streaming pass) → export → verify → publish. Both entry points end in {@link ArtefactWriter},
+ * so quantizing and re-exporting from a record produce the same files from the same factors.
+ */
+public final class QuantizationPipeline {
+    private QuantizationPipeline() {}
+
+    /** AMCT's quantize_model + calibration + save_model in one run. */
+    public static QuantizeResult quantize(QuantizeRequest request, ProgressListener progress) {
+        progress.stage("prepare");
+        PreparedModel prepared = ModelPreparation.prepare(request.model());
+        List<String> notes = new ArrayList<>(prepared.changes());
+        QuantConfig config = request.config() == null
+                ? ConfigFactory.create(prepared.scan(), request.configOptions())
+                : QuantConfigs.read(request.config());
+        QuantConfigs.validateAgainst(config, prepared.scan());
+        int batchNum = request.batchNum() != null ? request.batchNum() : config.batchNum();
+
+        progress.stage("fuse");
+        Fused fused = fuse(prepared, config, notes);
+        List<String> floatLayers = new ArrayList<>();
+        List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
+
+        List<ValueSpec> inputs = inputsOf(request.model());
+        try (CalibrationData data = CalibrationData.open(request.data());
+                BatchStream stream = data.batches(inputs, new BatchPlan(request.batchSize(), batchNum));
+                Scratch scratch = new Scratch()) {
+            if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
+            RetainingIterator batches = new RetainingIterator(stream, request.parityBatches());
+            progress.stage("weights");
+            LayerQuantizer.Result result = LayerQuantizer.computeFactors(
+                    fused.model(),
+                    plans,
+                    MinMaxObserver::new,
+                    batches,
+                    batchNum,
+                    SessionSettings.defaults(),
+                    progress,
+                    scratch.dir());
+            notes.add("activation ranges: min/max over " + batches.consumed() + " batch(es)");
+            List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
+            RunOptions options = new RunOptions(
+                    "quantize",
+                    request.batchSize(),
+                    batchNum,
+                    "minmax",
+                    config.biasOverflowPolicy().jsonName(),
+                    layers.stream().map(l -> l.layer().name()).toList(),
+                    floatLayers);
+            return ArtefactWriter.write(
+                    new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), null),
+                    request.outDir(),
+                    fused.model(),
+                    config,
+                    layers,
+                    batches.retained(),
+                    options,
+                    notes,
+                    progress);
+        }
+    }
+
+    /** AMCT's save_model: re-export from a config and a record, no calibration. */
+    public static QuantizeResult save(SaveRequest request, ProgressListener progress) {
+        progress.stage("prepare");
+        PreparedModel prepared = ModelPreparation.prepare(request.model());
+        List<String> notes = new ArrayList<>(prepared.changes());
+        QuantConfig config = QuantConfigs.read(request.config());
+        QuantConfigs.validateAgainst(config, prepared.scan());
+        Map<String, LayerRecord> record = RecordFile.requireCalibrated(
+                RecordFile.read(request.record()), request.record().toString());
+        Fused fused = fuse(prepared, config, notes);
+        List<String> floatLayers = new ArrayList<>();
+        List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
+        Map<String, LayerFactors> factors = new LinkedHashMap<>();
+        for (LayerPlan p : plans) {
+            LayerRecord r = record.get(p.layer().name());
+            if (r == null) {
+                throw new io.quantserve.engine.InvalidConfigException("record '" + request.record()
+                        + "' has no entry for enabled layer '" + p.layer().name() + "'");
+            }
+            factors.put(p.layer().name(), r.factors());
+        }
+        for (String name : record.keySet()) {
+            if (!factors.containsKey(name))
+                notes.add("record entry '" + name + "' ignored: layer not enabled in config");
+        }
+        List<LayerQuantization> layers = build(fused.model(), plans, factors, config, floatLayers, notes);
+        List<Map<String, Tensor>> feeds = List.of();
+        if (request.data() != null) {
+            try (CalibrationData data = CalibrationData.open(request.data());
+                    BatchStream stream =
+                            data.batches(inputsOf(request.model()), new BatchPlan(request.batchSize(), 1))) {
+                RetainingIterator it = new RetainingIterator(stream, 1);
+                while (it.hasNext()) it.next();
+                feeds = it.retained();
+            }
+        }
+        RunOptions options = new RunOptions(
+                "save",
+                request.batchSize(),
+                feeds.isEmpty() ? 0 : 1,
+                "record",
+                config.biasOverflowPolicy().jsonName(),
+                layers.stream().map(l -> l.layer().name()).toList(),
+                floatLayers);
+        return ArtefactWriter.write(
+                new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), request.record()),
+                request.outDir(),
+                fused.model(),
+                config,
+                layers,
+                feeds,
+                options,
+                notes,
+                progress);
+    }
+
+    record Fused(OnnxModel model, LayerScan scan) {}
+
+    static Fused fuse(PreparedModel prepared, QuantConfig config, List<String> notes) {
+        BatchNormFusion.Result bn = BatchNormFusion.apply(
+                prepared.model(), new FusionOptions(config.doFusion(), Set.copyOf(config.skipFusionLayers())));
+        if (!bn.fused().isEmpty()) {
+            notes.add("BatchNormalization folded into " + bn.fused().size() + " convolution(s)");
+        }
+        OnnxModel model = GemmNormalizer.apply(bn.model());
+        return new Fused(model, LayerFinder.scan(model.proto()));
+    }
+
+    /** Enabled layers that the engine can quantize now; the rest go to {@code floatLayers} with the reason. */
+    static List<LayerPlan> plan(QuantConfig config, LayerScan scan, List<String> floatLayers) {
+        Set<String> enabled = new HashSet<>(config.enabledLayers());
+        List<LayerPlan> plans = new ArrayList<>();
+        for (QuantizableLayer layer : scan.layers()) {
+            if (!enabled.contains(layer.name())) {
+                floatLayers.add(layer.name() + ": quant_enable is false");
+                continue;
+            }
+            if (!layer.inMainGraph()) {
+                floatLayers.add(layer.name() + ": inside subgraph " + layer.scope()
+                        + " (subgraph layers are found but not yet quantized)");
+                continue;
+            }
+            var lc = config.layer(layer.name()).orElseThrow();
+            plans.add(new LayerPlan(layer, lc.weight().channelWise(), config.asymmetric(layer.name())));
+        }
+        return plans;
+    }
+
+    static List<LayerQuantization> build(
+            OnnxModel model,
+            List<LayerPlan> plans,
+            Map<String, LayerFactors> factors,
+            QuantConfig config,
+            List<String> floatLayers,
+            List<String> notes) {
+        List<LayerQuantization> out = new ArrayList<>();
+        for (LayerPlan p : plans) {
+            Optional<LayerQuantization> lq = LayerQuantizations.build(
+                    model, p.layer(), factors.get(p.layer().name()), config.biasOverflowPolicy());
+            if (lq.isEmpty()) {
+                floatLayers.add(p.layer().name() + ": INT32 bias overflow (bias_overflow_policy skip_layer)");
+            } else {
+                if (!java.util.Arrays.equals(
+                        lq.get().weightScales(), factors.get(p.layer().name()).weightScales())) {
+                    notes.add(
+                            "layer '" + p.layer().name()
+                                    + "': weight scale enlarged so the INT32 bias fits (bias_overflow_policy adjust_weight_scale)");
+                }
+                out.add(lq.get());
+            }
+        }
+        return out;
+    }
+
+    static List<ValueSpec> inputsOf(Path model) {
+        try (InferenceSession s = InferenceSession.open(model, SessionSettings.defaults())) {
+            return s.inputs();
+        }
+    }
+
+    static String baseName(Path model) {
+        String f = model.getFileName().toString();
+        return f.endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
+    }
+
+    static OnnxModel load(Path model) {
+        return ModelIo.load(model);
+    }
+}

@@ -1,0 +1,23 @@
+package io.quantserve.engine.pipeline;
+
+import java.util.List;
+
+/**
+ * The resolved options of a run, as the manifest records them.
+ *
+ * @param mode {@code quantize} or {@code save}
+ * @param batchSize samples per calibration batch
+ * @param batchNum calibration batches asked for
+ * @param activationAlgorithm the range method that produced the activation factors
+ * @param biasOverflowPolicy the INT32 bias policy in force
+ * @param quantizedLayers layers quantized, in graph order
+ * @param floatLayers layers left in float, with reasons
+ */
+public record RunOptions(
+        String mode,
+        int batchSize,
+        int batchNum,
+        String activationAlgorithm,
+        String biasOverflowPolicy,
+        List<String> quantizedLayers,
+        List<String> floatLayers) {}
