@@ -64,6 +64,12 @@ final class ArtefactWriter {
         String deployName = base + "_deploy_model.onnx";
         String int8Name = base + "_int8_model.onnx";
         List<String> notesOut = new ArrayList<>(notes);
+        if (layers.isEmpty()) {
+            throw new QuantServeException(
+                    "nothing-to-quantize",
+                    "no layer is left to quantize (" + String.join("; ", options.floatLayers())
+                            + "); enable at least one quantizable layer");
+        }
         try (StagedOutput out = new StagedOutput(outDir)) {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
