@@ -1,0 +1,165 @@
+package io.quantserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quantserve.engine.calibration.data.NpzWriter;
+import io.quantserve.engine.config.QuantConfigs;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.testing.SampleModels;
+import io.quantserve.testing.TinyModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Drives the command line in-process, as a user would, and checks exit codes, JSON output and files. */
+class QuantServeCliTest {
+    @TempDir
+    Path tmp;
+
+    private Path model;
+    private Path data;
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            return JsonMapper.builder().build().readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = QuantServeCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void fixtures() {
+        model = tmp.resolve("tiny.onnx");
+        ModelIo.save(SampleModels.allLayerKinds(), model);
+        data = tmp.resolve("calib.npz");
+        var arrays = new LinkedHashMap<String, Tensor>();
+        arrays.put("x", TinyModel.random(7, -1f, 1f, 12, 2, 6, 6));
+        NpzWriter.write(data, arrays, true);
+    }
+
+    @Test
+    void inspectListsLayersAsJson() {
+        Run r = run("inspect", "--model", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = r.json();
+        assertThat(json.get("opset").asInt()).isEqualTo(13);
+        assertThat(json.get("quantizableLayers").size()).isEqualTo(5);
+        assertThat(json.get("inputs").get(0).get("name").asString()).isEqualTo("x");
+    }
+
+    @Test
+    void createConfigWritesAnAmctConfigHonouringSkipsAndBatchNum() {
+        Path cfg = tmp.resolve("cfg.json");
+        Run r = run(
+                "create-config",
+                "--model",
+                model.toString(),
+                "--skip-layers",
+                "fc",
+                "--batch-num",
+                "3",
+                "--out",
+                cfg.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var config = QuantConfigs.read(cfg);
+        assertThat(config.batchNum()).isEqualTo(3);
+        assertThat(config.enabledLayers()).containsExactly("conv", "deconv", "pool", "proj");
+
+        Run bad = run(
+                "create-config",
+                "--model",
+                model.toString(),
+                "--skip-layers",
+                "nope",
+                "--out",
+                tmp.resolve("x.json").toString());
+        assertThat(bad.code()).isEqualTo(QuantServeCli.EXIT_REFUSED);
+        assertThat(bad.err()).contains("error [invalid-config]").contains("nope");
+    }
+
+    @Test
+    void quantizeThenSaveThenEvaluate() {
+        Path out = tmp.resolve("out");
+        Run q = run(
+                "quantize",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--batch-size",
+                "4",
+                "--batch-num",
+                "3",
+                "--out",
+                out.toString());
+        assertThat(q.code()).as(q.err()).isZero();
+        assertThat(q.err()).contains("calibrate").contains("batch 3/3");
+        assertThat(q.json().get("quantizedLayers").size()).isEqualTo(5);
+        assertThat(out.resolve("tiny_int8_model.onnx")).isRegularFile();
+
+        Path saved = tmp.resolve("saved");
+        Run s = run(
+                "save",
+                "--model",
+                model.toString(),
+                "--config",
+                out.resolve("quant_config.json").toString(),
+                "--record",
+                out.resolve("record.txt").toString(),
+                "--out",
+                saved.toString());
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(saved.resolve("tiny_deploy_model.onnx")).isRegularFile();
+
+        Run e = run(
+                "evaluate",
+                "--reference",
+                model.toString(),
+                "--candidate",
+                out.resolve("tiny_fake_quant_model.onnx").toString(),
+                "--data",
+                data.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode m = e.json().get(0);
+        assertThat(m.get("output").asString()).isEqualTo("y");
+        assertThat(m.get("samples").asLong()).isEqualTo(12);
+        assertThat(m.get("cosine").asDouble()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void wrongShapeDataIsRefusedNamingTheInputAndWritesNothing() {
+        Path wrong = tmp.resolve("wrong.npz");
+        var arrays = new LinkedHashMap<String, Tensor>();
+        arrays.put("x", TinyModel.random(7, -1f, 1f, 4, 3, 6, 6));
+        NpzWriter.write(wrong, arrays, false);
+        Path out = tmp.resolve("out");
+        Run r = run("quantize", "--model", model.toString(), "--data", wrong.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(QuantServeCli.EXIT_REFUSED);
+        assertThat(r.err()).contains("error [invalid-data]").contains("'x'");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void malformedModelAndBadUsageHaveDistinctExitCodes() throws Exception {
+        Path junk = tmp.resolve("junk.onnx");
+        Files.writeString(junk, "not a model");
+        Run r = run("inspect", "--model", junk.toString());
+        assertThat(r.code()).isEqualTo(QuantServeCli.EXIT_REFUSED);
+        assertThat(r.err()).contains("error [invalid-model]").doesNotContain("Exception");
+
+        assertThat(run("quantize", "--model", model.toString()).code()).isEqualTo(QuantServeCli.EXIT_USAGE);
+    }
+}
