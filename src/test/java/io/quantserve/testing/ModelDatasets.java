@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * <p>Every array is keyed by the model input it feeds (names read from the model), its first axis counts samples,
  * floats are float32 and integers int64; evaluation sets add the int64 array {@link #LABELS} where the task has class
  * labels (calibration data ignores arrays that feed no input). Deterministic: the same shared data always gives the
- * same bytes. Every method skips the calling test when the shared data or model it needs is absent.
+ * same bytes. A method skips the calling test when it needs an absent shared model or, to build a file not yet
+ * cached, absent shared data.
  */
 public final class ModelDatasets {
     /** Key of the int64 class labels in evaluation sets. */
