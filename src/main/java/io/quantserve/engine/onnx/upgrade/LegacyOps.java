@@ -50,7 +50,8 @@ final class LegacyOps {
     /**
      * Dropout: {@code is_test} went at 7; at 10 the mask output became bool (it had the data's type, so a Cast
      * back keeps its readers valid); at 12 {@code ratio} became an input. In inference the output is the input
-     * either way.
+     * either way, and the mask reads "every element kept" (ones, as Dropout-12 defines it; ONNX Runtime's
+     * kernel for opsets 7–11 happens to write zeros there).
      */
     static void dropout(NodeProto n, UpgradeScope s) {
         NodeProto out = n;
@@ -156,25 +157,63 @@ final class LegacyOps {
             s.emit(out);
             return;
         }
-        List<Long> newAxes = new ArrayList<>();
-        for (int i = 0; i < trailing; i++) newAxes.add((long) rankB.getAsInt() + i);
-        Optional<Tensor> constantB = s.constantValue(b);
-        String aligned;
-        if (constantB.isPresent()) {
-            long[] shape = new long[rankB.getAsInt() + trailing];
-            long[] old = constantB.get().shape();
+        String aligned = withTrailingAxes(n, b, rankB.getAsInt(), trailing, s);
+        s.emit(Nodes.withInputs(out, List.of(a, aligned)));
+    }
+
+    /**
+     * PRelu-1/6 applied a 1-D slope of C values per channel (axis 1, as Caffe2 and PyTorch's exports use it);
+     * from 7 the slope broadcasts numpy-style from the trailing axis, so such a slope is given shape
+     * {@code [C, 1, …, 1]} (rank of X minus one). A slope of one value, or of higher rank, needs nothing.
+     */
+    static void prelu(NodeProto n, UpgradeScope s) {
+        String x = Nodes.input(n, 0);
+        String slope = Nodes.input(n, 1);
+        OptionalInt slopeRank = s.facts().rank(slope);
+        Optional<Tensor> constantSlope = s.constantValue(slope);
+        boolean perChannel = slopeRank.orElse(-1) == 1 && constantSlope.map(t -> t.size() > 1).orElse(true);
+        if (!s.crosses(7) || !perChannel) {
+            s.emit(n);
+            return;
+        }
+        OptionalInt rankX = s.facts().rank(x);
+        if (rankX.isEmpty()) {
+            throw s.unsupported(n, "a per-channel slope needs the rank of '" + x + "', which the model does not declare");
+        }
+        int trailing = rankX.getAsInt() - 2;
+        if (trailing <= 0) {
+            s.emit(n);
+            return;
+        }
+        s.emit(Nodes.withInputs(n, List.of(x, withTrailingAxes(n, slope, 1, trailing, s))));
+    }
+
+    /**
+     * {@code tensor} (of rank {@code rank}) with {@code trailing} size-1 axes appended: a reshaped initializer
+     * when it is a constant, else an Unsqueeze in the form of the target opset.
+     */
+    private static String withTrailingAxes(NodeProto n, String tensor, int rank, int trailing, UpgradeScope s) {
+        Optional<Tensor> constant = s.constantValue(tensor);
+        if (constant.isPresent()) {
+            long[] old = constant.get().shape();
+            long[] shape = new long[old.length + trailing];
             System.arraycopy(old, 0, shape, 0, old.length);
             for (int i = old.length; i < shape.length; i++) shape[i] = 1;
-            aligned = s.constant(n, "aligned", constantB.get().reshape(shape));
-        } else {
-            aligned = s.fresh(n, "aligned");
-            long[] axesArray = newAxes.stream().mapToLong(Long::longValue).toArray();
-            NodeProto unsqueeze = s.to() >= 13
-                    ? Nodes.node("Unsqueeze", s.fresh(n, "align"), List.of(b, s.int64s(n, "align_axes", newAxes)), List.of(aligned))
-                    : Nodes.node("Unsqueeze", s.fresh(n, "align"), List.of(b), List.of(aligned), Attributes.ofInts("axes", axesArray));
-            s.emit(unsqueeze);
+            return s.constant(n, "aligned", constant.get().reshape(shape));
         }
-        s.emit(Nodes.withInputs(out, List.of(a, aligned)));
+        List<Long> axes = new ArrayList<>();
+        for (int i = 0; i < trailing; i++) axes.add((long) rank + i);
+        String aligned = s.fresh(n, "aligned");
+        NodeProto unsqueeze = s.to() >= 13
+                ? Nodes.node("Unsqueeze", s.fresh(n, "align"), List.of(tensor, s.int64s(n, "align_axes", axes)), List.of(aligned))
+                : Nodes.node(
+                        "Unsqueeze",
+                        s.fresh(n, "align"),
+                        List.of(tensor),
+                        List.of(aligned),
+                        Attributes.ofInts("axes", axes.stream().mapToLong(Long::longValue).toArray()));
+        s.emit(unsqueeze);
+        return aligned;
     }
 
     /** An adapter for an op version the engine cannot rewrite: it fails when the upgrade crosses {@code version}. */

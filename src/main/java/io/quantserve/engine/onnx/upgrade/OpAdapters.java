@@ -28,7 +28,7 @@ final class OpAdapters {
             "HardSigmoid", "Identity", "If", "InstanceNormalization", "IsInf", "IsNaN", "LRN", "LeakyRelu",
             "LessOrEqual", "Log", "Loop", "LpNormalization", "MatMul", "MatMulInteger", "Max", "MaxPool",
             "MaxRoiPool", "MaxUnpool", "Mean", "Min", "Mod", "Multinomial", "Neg", "NegativeLogLikelihoodLoss",
-            "NonMaxSuppression", "NonZero", "Not", "OneHot", "PRelu", "QLinearConv", "QLinearMatMul",
+            "NonMaxSuppression", "NonZero", "Not", "OneHot", "QLinearConv", "QLinearMatMul",
             "QuantizeLinear", "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Range",
             "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceProd", "ReduceSumSquare", "Relu", "ReverseSequence", "RoiAlign", "Round",
@@ -58,6 +58,7 @@ final class OpAdapters {
         for (String op : List.of("LpPool", "GlobalLpPool")) t.put(op, LegacyOps::lpPool);
         t.put("ImageScaler", LegacyOps::imageScaler);
         t.put("Pad", AttributeInputs::pad);
+        t.put("PRelu", LegacyOps::prelu);
         for (String op : List.of("ReduceSum", "Squeeze", "Unsqueeze")) t.put(op, AttributeInputs::axesToInput);
         t.put("Reshape", AttributeInputs::reshape);
         t.put("Resize", Resizing::resize);
