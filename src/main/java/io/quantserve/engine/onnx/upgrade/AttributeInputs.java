@@ -25,8 +25,8 @@ final class AttributeInputs {
         }
         List<Long> starts = required(n, s, "starts");
         List<Long> ends = required(n, s, "ends");
-        List<String> in = new ArrayList<>(List.of(
-                Nodes.input(n, 0), s.int64s(n, "starts", starts), s.int64s(n, "ends", ends)));
+        List<String> in =
+                new ArrayList<>(List.of(Nodes.input(n, 0), s.int64s(n, "starts", starts), s.int64s(n, "ends", ends)));
         Attributes.find(n, "axes").ifPresent(a -> in.add(s.int64s(n, "axes", a.getIntsList())));
         s.emit(Nodes.withInputs(Nodes.without(n, "starts", "ends", "axes"), in));
     }
@@ -72,7 +72,8 @@ final class AttributeInputs {
         if (s.from() < 2 && !sizesInput.isEmpty() && s.to() < 13) {
             Tensor sizes = s.constantValue(sizesInput)
                     .orElseThrow(() -> s.unsupported(
-                            n, "Split-2 to Split-12 take the sizes only as an attribute, and input '" + sizesInput
+                            n,
+                            "Split-2 to Split-12 take the sizes only as an attribute, and input '" + sizesInput
                                     + "' is computed at run time"));
             out = Nodes.withInputs(
                     Nodes.with(n, Attributes.ofInts("split", sizes.toLongs())), List.of(Nodes.input(n, 0)));
@@ -106,7 +107,10 @@ final class AttributeInputs {
         String padsAttr = Attributes.find(n, "pads").isPresent() ? "pads" : "paddings";
         List<Long> pads = required(n, s, padsAttr);
         if (!s.crosses(11)) {
-            s.emit(s.crosses(2) ? Nodes.with(Nodes.without(n, "paddings"), Attributes.ofInts("pads", toArray(pads))) : n);
+            s.emit(
+                    s.crosses(2)
+                            ? Nodes.with(Nodes.without(n, "paddings"), Attributes.ofInts("pads", toArray(pads)))
+                            : n);
             return;
         }
         String data = Nodes.input(n, 0);

@@ -116,11 +116,13 @@ final class LegacyOps {
         if (type != TensorProto.DataType.FLOAT_VALUE) {
             throw s.unsupported(n, "only float32 input is rewritten, this one is of ONNX type " + type);
         }
-        List<Float> bias = Attributes.find(n, "bias").map(AttributeProto::getFloatsList).orElse(List.of());
+        List<Float> bias =
+                Attributes.find(n, "bias").map(AttributeProto::getFloatsList).orElse(List.of());
         String scale = s.scalar(n, "scale", Attributes.getFloat(n, "scale", 1f), type);
         String y = n.getOutput(0);
         String scaled = bias.isEmpty() ? y : s.fresh(n, "scaled");
-        s.emit(Nodes.node("Mul", n.getName().isEmpty() ? s.fresh(n, "mul") : n.getName(), List.of(x, scale), List.of(scaled)));
+        s.emit(Nodes.node(
+                "Mul", n.getName().isEmpty() ? s.fresh(n, "mul") : n.getName(), List.of(x, scale), List.of(scaled)));
         if (bias.isEmpty()) return;
         float[] b = new float[bias.size()];
         for (int i = 0; i < b.length; i++) b[i] = bias.get(i);
@@ -149,8 +151,10 @@ final class LegacyOps {
         OptionalInt rankA = s.facts().rank(a);
         OptionalInt rankB = s.facts().rank(b);
         if (rankA.isEmpty() || rankB.isEmpty()) {
-            throw s.unsupported(n, "broadcast along axis " + axis.get().getI()
-                    + " needs the ranks of '" + a + "' and '" + b + "', which the model does not declare");
+            throw s.unsupported(
+                    n,
+                    "broadcast along axis " + axis.get().getI() + " needs the ranks of '" + a + "' and '" + b
+                            + "', which the model does not declare");
         }
         int trailing = (int) (rankA.getAsInt() - axis.get().getI() - rankB.getAsInt());
         if (trailing <= 0) {
@@ -171,14 +175,16 @@ final class LegacyOps {
         String slope = Nodes.input(n, 1);
         OptionalInt slopeRank = s.facts().rank(slope);
         Optional<Tensor> constantSlope = s.constantValue(slope);
-        boolean perChannel = slopeRank.orElse(-1) == 1 && constantSlope.map(t -> t.size() > 1).orElse(true);
+        boolean perChannel = slopeRank.orElse(-1) == 1
+                && constantSlope.map(t -> t.size() > 1).orElse(true);
         if (!s.crosses(7) || !perChannel) {
             s.emit(n);
             return;
         }
         OptionalInt rankX = s.facts().rank(x);
         if (rankX.isEmpty()) {
-            throw s.unsupported(n, "a per-channel slope needs the rank of '" + x + "', which the model does not declare");
+            throw s.unsupported(
+                    n, "a per-channel slope needs the rank of '" + x + "', which the model does not declare");
         }
         int trailing = rankX.getAsInt() - 2;
         if (trailing <= 0) {
@@ -205,13 +211,18 @@ final class LegacyOps {
         for (int i = 0; i < trailing; i++) axes.add((long) rank + i);
         String aligned = s.fresh(n, "aligned");
         NodeProto unsqueeze = s.to() >= 13
-                ? Nodes.node("Unsqueeze", s.fresh(n, "align"), List.of(tensor, s.int64s(n, "align_axes", axes)), List.of(aligned))
+                ? Nodes.node(
+                        "Unsqueeze",
+                        s.fresh(n, "align"),
+                        List.of(tensor, s.int64s(n, "align_axes", axes)),
+                        List.of(aligned))
                 : Nodes.node(
                         "Unsqueeze",
                         s.fresh(n, "align"),
                         List.of(tensor),
                         List.of(aligned),
-                        Attributes.ofInts("axes", axes.stream().mapToLong(Long::longValue).toArray()));
+                        Attributes.ofInts(
+                                "axes", axes.stream().mapToLong(Long::longValue).toArray()));
         s.emit(unsqueeze);
         return aligned;
     }

@@ -54,8 +54,8 @@ public final class OpsetUpgrader {
      */
     public static ModelProto upgrade(ModelProto model, int targetOpset) {
         if (targetOpset < 1 || targetOpset > MAX_TARGET_OPSET) {
-            throw new InvalidConfigException("targetOpset must be between 1 and " + MAX_TARGET_OPSET + ", got "
-                    + targetOpset);
+            throw new InvalidConfigException(
+                    "targetOpset must be between 1 and " + MAX_TARGET_OPSET + ", got " + targetOpset);
         }
         Optional<Long> imported = defaultOpsetImport(model);
         if (imported.isEmpty()) {
@@ -76,8 +76,8 @@ public final class OpsetUpgrader {
                 }
             }
         }
-        GraphProto graph = new GraphUpgrader(from, targetOpset, new ModelNames(model.getGraph()))
-                .upgrade(model.getGraph(), null);
+        GraphProto graph =
+                new GraphUpgrader(from, targetOpset, new ModelNames(model.getGraph())).upgrade(model.getGraph(), null);
         ModelProto.Builder b = model.toBuilder().setGraph(graph);
         for (int i = 0; i < b.getOpsetImportCount(); i++) {
             if (isDefault(b.getOpsetImport(i).getDomain())) {

@@ -34,9 +34,8 @@ final class Resizing {
         String x = Nodes.input(n, 0);
         if (!toResize && !s.crosses(9)) {
             // Upsample-1 → Upsample-7: height_scale/width_scale become the scales list of an NCHW input.
-            AttributeProto.Builder scales = AttributeProto.newBuilder()
-                    .setName("scales")
-                    .setType(AttributeProto.AttributeType.FLOATS);
+            AttributeProto.Builder scales =
+                    AttributeProto.newBuilder().setName("scales").setType(AttributeProto.AttributeType.FLOATS);
             for (float v : attributeScales(n)) scales.addFloats(v);
             s.emit(Nodes.with(
                     Nodes.with(Nodes.without(n, "height_scale", "width_scale"), scales.build()),
@@ -45,13 +44,12 @@ final class Resizing {
         }
         String scales = s.from() >= 9 ? Nodes.input(n, 1) : attributeScalesInput(n, s);
         if (!toResize) {
-            NodeProto upsample9 = Nodes.with(
-                    Nodes.without(n, "height_scale", "width_scale", "scales"), Attributes.of("mode", mode));
+            NodeProto upsample9 =
+                    Nodes.with(Nodes.without(n, "height_scale", "width_scale", "scales"), Attributes.of("mode", mode));
             s.emit(Nodes.withInputs(upsample9, List.of(x, scales)));
             return;
         }
-        NodeProto resize =
-                Nodes.node("Resize", n.getName(), List.of(), n.getOutputList(), Attributes.of("mode", mode));
+        NodeProto resize = Nodes.node("Resize", n.getName(), List.of(), n.getOutputList(), Attributes.of("mode", mode));
         emitResize(resize, x, scales, mode.equals("nearest") ? "floor" : "", s);
     }
 

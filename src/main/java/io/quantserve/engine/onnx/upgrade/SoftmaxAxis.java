@@ -22,7 +22,9 @@ final class SoftmaxAxis {
         }
         long axis = Attributes.getInt(n, "axis", 1);
         String x = Nodes.input(n, 0);
+        // The output has the input's rank, so a declared output shape tells it too.
         OptionalInt rank = s.facts().rank(x);
+        if (rank.isEmpty()) rank = s.facts().rank(n.getOutput(0));
         if (rank.isPresent() && rank.getAsInt() > 0) {
             long normalized = axis < 0 ? axis + rank.getAsInt() : axis;
             if (normalized == rank.getAsInt() - 1) {
@@ -35,8 +37,12 @@ final class SoftmaxAxis {
         String rows = s.fresh(n, "rows");
         s.emit(Nodes.node("Shape", s.fresh(n, "shape"), List.of(x), List.of(shape)));
         s.emit(Nodes.node("Flatten", s.fresh(n, "flatten"), List.of(x), List.of(flat), Attributes.of("axis", axis)));
-        NodeProto onRows =
-                n.toBuilder().clearInput().addInput(flat).clearOutput().addOutput(rows).build();
+        NodeProto onRows = n.toBuilder()
+                .clearInput()
+                .addInput(flat)
+                .clearOutput()
+                .addOutput(rows)
+                .build();
         s.emit(Nodes.with(onRows, Attributes.of("axis", -1L)));
         s.emit(Nodes.node("Reshape", s.fresh(n, "reshape"), List.of(rows, shape), List.of(n.getOutput(0))));
     }

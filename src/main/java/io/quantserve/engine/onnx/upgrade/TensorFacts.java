@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the upgrader knows about the tensors of one graph (and, through {@code outer}, of the graphs enclosing
  * it): element types (declared, or carried forward through the operators whose output type is evident), ranks
- * (declared shapes and stored tensors only) and constant values (initializers and {@code Constant} outputs).
+ * (declared, stored, or fixed by the operator: {@link RankInference}) and constant values (initializers and {@code Constant} outputs).
  * Adapters use it to type the constants they create and to pick the cheapest exact rewrite; a fact that is not
  * known is absent, never guessed.
  */
@@ -46,8 +46,7 @@ final class TensorFacts {
             "SequenceLength",
             "SplitToSequence",
             "ConcatFromSequence",
-            "StringNormalizer",
-            "TfIdfVectorizer");
+            "StringNormalizer");
 
     private final @Nullable TensorFacts outer;
     private final Map<String, Integer> elemTypes = new HashMap<>();
@@ -96,6 +95,9 @@ final class TensorFacts {
             });
             return;
         }
+        if (!ranks.containsKey(n.getOutput(0))) {
+            RankInference.outputRank(n, this::rank, this::constant).ifPresent(r -> ranks.put(n.getOutput(0), r));
+        }
         Optional<Integer> first = outputType(n);
         first.ifPresent(t -> elemTypes.putIfAbsent(n.getOutput(0), t));
         boolean indexOutputs = op.equals("TopK") || op.equals("MaxPool") || op.equals("Unique");
@@ -122,8 +124,9 @@ final class TensorFacts {
             case "ConvInteger", "MatMulInteger" -> Optional.of(INT32);
             case "QLinearConv", "QLinearMatMul" -> input(n, 7);
             case "ConstantOfShape" ->
-                Optional.of(
-                        Attributes.find(n, "value").map(a -> a.getT().getDataType()).orElse(FLOAT));
+                Optional.of(Attributes.find(n, "value")
+                        .map(a -> a.getT().getDataType())
+                        .orElse(FLOAT));
             case "RandomNormal", "RandomUniform" -> Optional.of((int) Attributes.getInt(n, "dtype", FLOAT));
             case "Multinomial" -> Optional.of((int) Attributes.getInt(n, "dtype", INT32));
             case "EyeLike", "RandomNormalLike", "RandomUniformLike" ->
@@ -140,9 +143,10 @@ final class TensorFacts {
     }
 
     private static Optional<Integer> castTarget(NodeProto n) {
-        return Attributes.find(n, "to").map(a -> a.getType() == AttributeProto.AttributeType.STRING
-                ? LegacyCastType.code(a.getS().toStringUtf8())
-                : (int) a.getI());
+        return Attributes.find(n, "to")
+                .map(a -> a.getType() == AttributeProto.AttributeType.STRING
+                        ? LegacyCastType.code(a.getS().toStringUtf8())
+                        : (int) a.getI());
     }
 
     /** The tensor a {@code Constant} node produces, when it is a dense tensor or a float/int (list). */

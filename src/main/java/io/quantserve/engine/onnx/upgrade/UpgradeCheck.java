@@ -85,7 +85,8 @@ public final class UpgradeCheck {
     private static Map<String, Tensor> run(
             ModelProto model, String what, Map<String, Tensor> feeds, SessionSettings settings) {
         try (InferenceSession session = InferenceSession.open(model.toByteArray(), what, settings)) {
-            List<String> outputs = session.outputs().stream().map(ValueSpec::name).toList();
+            List<String> outputs =
+                    session.outputs().stream().map(ValueSpec::name).toList();
             return session.run(feeds, outputs);
         }
     }

@@ -131,7 +131,7 @@ final class UpgradeScope {
 
     /** The failure for a node this upgrade cannot rewrite exactly. */
     InvalidModelException unsupported(NodeProto node, String why) {
-        return new InvalidModelException("cannot upgrade " + describe(node) + " from opset " + from + " to " + to
-                + ": " + why);
+        return new InvalidModelException(
+                "cannot upgrade " + describe(node) + " from opset " + from + " to " + to + ": " + why);
     }
 }

@@ -37,7 +37,8 @@ class AttributeInputsTest {
         assertThat(clip.getAttributeCount()).isZero();
         assertThat(floatInitializer(up, "clip_0_min")).containsExactly(-1f);
         assertThat(floatInitializer(up, "clip_0_max")).containsExactly(1.5f);
-        assertThat(up.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("clip_0_min")))
+        assertThat(up.getGraph().getInitializerList().stream()
+                        .filter(t -> t.getName().equals("clip_0_min")))
                 .allSatisfy(t -> assertThat(t.getDimsCount()).as("a scalar").isZero());
     }
 

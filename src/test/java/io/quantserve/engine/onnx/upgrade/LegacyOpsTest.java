@@ -132,12 +132,7 @@ class LegacyOpsTest {
                 .input("a", FLOAT, 2, 3, 4)
                 .initializer("b", Tensor.ofFloats(new long[] {3}, new float[] {10f, 20f, 30f}))
                 .output("y", FLOAT)
-                .node(
-                        "Add",
-                        List.of("a", "b"),
-                        List.of("y"),
-                        Attributes.of("broadcast", 1L),
-                        Attributes.of("axis", 1L))
+                .node("Add", List.of("a", "b"), List.of("y"), Attributes.of("broadcast", 1L), Attributes.of("axis", 1L))
                 .build();
 
         ModelProto up = OpsetUpgrader.upgrade(m, 13);
@@ -171,7 +166,8 @@ class LegacyOpsTest {
 
         ModelProto up = OpsetUpgrader.upgrade(m, 13);
 
-        assertThat(Attributes.find(single(up, "Cast"), "to").map(AttributeProto::getI)).contains((long) FLOAT);
+        assertThat(Attributes.find(single(up, "Cast"), "to").map(AttributeProto::getI))
+                .contains((long) FLOAT);
         assertThat(single(up, "Relu").getAttributeCount()).isZero();
         assertThat(Attributes.getInt(single(up, "Concat"), "axis", -1)).isEqualTo(1);
         NodeProto reshape = single(up, "Reshape");
@@ -215,7 +211,8 @@ class LegacyOpsTest {
     }
 
     private static Map<String, Tensor> run(ModelProto model, Map<String, Tensor> feeds) {
-        try (InferenceSession s = InferenceSession.open(model.toByteArray(), "test model", SessionSettings.unoptimized())) {
+        try (InferenceSession s =
+                InferenceSession.open(model.toByteArray(), "test model", SessionSettings.unoptimized())) {
             return s.run(feeds);
         }
     }

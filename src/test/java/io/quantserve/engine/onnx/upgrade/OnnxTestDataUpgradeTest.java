@@ -52,6 +52,7 @@ class OnnxTestDataUpgradeTest {
 
     /** Reference outputs: the ONNX backend test tolerance is 1e-3 relative; these are float32 rewrites. */
     private static final double REFERENCE_RTOL = 1e-4;
+
     private static final double REFERENCE_ATOL = 1e-6;
 
     private static final AtomicInteger PASSED = new AtomicInteger();
@@ -69,7 +70,8 @@ class OnnxTestDataUpgradeTest {
                     if (!Files.isRegularFile(model)) continue;
                     ModelProto proto = read(model);
                     boolean importsDefault = proto.getOpsetImportList().stream()
-                            .anyMatch(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"));
+                            .anyMatch(o ->
+                                    o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"));
                     if (importsDefault && OnnxModel.opset(proto) < TARGET) {
                         names.add(folder + "/" + dir.getFileName());
                     }
@@ -121,7 +123,8 @@ class OnnxTestDataUpgradeTest {
             return;
         }
         assertThat(result.maxScaledDifference())
-                .as("%s: max |upgraded - original| / max |original| (worst output %s, abs %s)",
+                .as(
+                        "%s: max |upgraded - original| / max |original| (worst output %s, abs %s)",
                         test, result.worstOutput(), result.maxAbsDifference())
                 .isLessThanOrEqualTo(TOLERANCE);
         PASSED.incrementAndGet();
@@ -132,18 +135,13 @@ class OnnxTestDataUpgradeTest {
         System.out.printf(
                 "libonnx-testdata %s models below opset %d: %d equal to the original in ONNX Runtime, %d equal to the"
                         + " shipped reference outputs (original not loadable), %d refused, %d not runnable%n",
-                FOLDERS,
-                TARGET,
-                PASSED.get(),
-                PASSED_AGAINST_REFERENCE.get(),
-                REFUSED.size(),
-                NOT_RUNNABLE.size());
+                FOLDERS, TARGET, PASSED.get(), PASSED_AGAINST_REFERENCE.get(), REFUSED.size(), NOT_RUNNABLE.size());
         new TreeMap<>(REFUSED).forEach((k, v) -> System.out.println("  refused " + k + ": " + v));
         new TreeMap<>(NOT_RUNNABLE).forEach((k, v) -> System.out.println("  not runnable " + k + ": " + v));
     }
 
-    private static void assertMatchesReference(
-            String test, ModelProto upgraded, Map<String, Tensor> feeds, Path dir) throws IOException {
+    private static void assertMatchesReference(String test, ModelProto upgraded, Map<String, Tensor> feeds, Path dir)
+            throws IOException {
         Map<String, Tensor> actual;
         try (InferenceSession session =
                 InferenceSession.open(upgraded.toByteArray(), "the upgraded " + test, SessionSettings.unoptimized())) {
@@ -166,13 +164,16 @@ class OnnxTestDataUpgradeTest {
             float[] g = got.toFloats();
             for (int k = 0; k < e.length; k++) {
                 if (!Float.isFinite(e[k])) {
-                    assertThat(Float.valueOf(g[k])).as("%s output %s element %d", test, name, k).isEqualTo(Float.valueOf(e[k]));
+                    assertThat(Float.valueOf(g[k]))
+                            .as("%s output %s element %d", test, name, k)
+                            .isEqualTo(Float.valueOf(e[k]));
                     continue;
                 }
                 assertThat((double) g[k])
                         .as("%s output %s element %d", test, name, k)
-                        .isCloseTo(e[k], org.assertj.core.data.Offset.offset(
-                                REFERENCE_ATOL + REFERENCE_RTOL * Math.abs(e[k])));
+                        .isCloseTo(
+                                e[k],
+                                org.assertj.core.data.Offset.offset(REFERENCE_ATOL + REFERENCE_RTOL * Math.abs(e[k])));
             }
             compared++;
         }
@@ -191,7 +192,8 @@ class OnnxTestDataUpgradeTest {
         for (ValueInfoProto v : model.getGraph().getInputList()) {
             if (!v.getType().hasTensorType()) {
                 NOT_RUNNABLE.put(TEST_DATA.relativize(dir).toString(), "input " + v.getName() + " is not a tensor");
-                abort("input " + v.getName() + " is not a tensor (" + v.getType().getValueCase() + ")");
+                abort("input " + v.getName() + " is not a tensor ("
+                        + v.getType().getValueCase() + ")");
             }
         }
         Map<String, Tensor> feeds = new LinkedHashMap<>();

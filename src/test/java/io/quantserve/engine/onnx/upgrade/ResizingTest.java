@@ -52,7 +52,8 @@ class ResizingTest {
         assertThat(resize.getName()).isEqualTo("upsample_0");
         assertThat(resize.getInputList()).containsExactly("x", "", "scales");
         assertThat(Attributes.getString(resize, "mode", "")).isEqualTo(mode);
-        assertThat(Attributes.getString(resize, "coordinate_transformation_mode", "")).isEqualTo("asymmetric");
+        assertThat(Attributes.getString(resize, "coordinate_transformation_mode", ""))
+                .isEqualTo("asymmetric");
         assertThat(Attributes.find(resize, "nearest_mode").map(a -> a.getS().toStringUtf8()))
                 .isEqualTo(mode.equals("nearest") ? java.util.Optional.of("floor") : java.util.Optional.empty());
     }
@@ -83,7 +84,8 @@ class ResizingTest {
 
         NodeProto resize = single(up, "Resize");
         assertThat(resize.getInputList()).containsExactly("x", "", "scales");
-        assertThat(Attributes.getString(resize, "coordinate_transformation_mode", "")).isEqualTo("asymmetric");
+        assertThat(Attributes.getString(resize, "coordinate_transformation_mode", ""))
+                .isEqualTo("asymmetric");
         if (mode.equals("nearest")) {
             assertThat(Attributes.getString(resize, "nearest_mode", "")).isEqualTo("floor");
         }
@@ -92,25 +94,23 @@ class ResizingTest {
     @Test
     void resize10ShrinkingNearestRoundsUp() {
         ModelProto up = upgradeAndCompare(
-                resize10("nearest", new float[] {1f, 1f, 0.6f, 0.45f}),
-                Map.of("x", randomFloats(34, 1, 2, 4, 6)),
-                0);
+                resize10("nearest", new float[] {1f, 1f, 0.6f, 0.45f}), Map.of("x", randomFloats(34, 1, 2, 4, 6)), 0);
 
-        assertThat(Attributes.getString(single(up, "Resize"), "nearest_mode", "")).isEqualTo("ceil");
+        assertThat(Attributes.getString(single(up, "Resize"), "nearest_mode", ""))
+                .isEqualTo("ceil");
     }
 
     @Test
     void resize10GrowingOneAxisAndShrinkingAnotherBecomesTwoResizes() {
         ModelProto up = upgradeAndCompare(
-                resize10("nearest", new float[] {1f, 1f, 1.75f, 0.6f}),
-                Map.of("x", randomFloats(35, 1, 2, 4, 6)),
-                0);
+                resize10("nearest", new float[] {1f, 1f, 1.75f, 0.6f}), Map.of("x", randomFloats(35, 1, 2, 4, 6)), 0);
 
         List<NodeProto> resizes = up.getGraph().getNodeList();
         assertThat(resizes).extracting(NodeProto::getOpType).containsExactly("Resize", "Resize");
         assertThat(Attributes.getString(resizes.get(0), "nearest_mode", "")).isEqualTo("floor");
         assertThat(Attributes.getString(resizes.get(1), "nearest_mode", "")).isEqualTo("ceil");
-        assertThat(resizes.get(1).getInputList().getFirst()).isEqualTo(resizes.get(0).getOutput(0));
+        assertThat(resizes.get(1).getInputList().getFirst())
+                .isEqualTo(resizes.get(0).getOutput(0));
         assertThat(resizes.get(1).getOutputList()).containsExactly("y");
         assertThat(floatInitializer(up, resizes.get(0).getInput(2))).containsExactly(1f, 1f, 1.75f, 1f);
         assertThat(floatInitializer(up, resizes.get(1).getInput(2))).containsExactly(1f, 1f, 1f, 0.6f);

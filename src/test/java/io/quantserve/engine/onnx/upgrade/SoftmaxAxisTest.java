@@ -12,6 +12,7 @@ import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,11 +64,11 @@ class SoftmaxAxisTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void defaultAxisWithUnknownRankUsesTheExactRewrite(int rank) {
-        // The input's rank is not declared (it comes out of a Relu with no value_info): axis 1 may or may not
-        // be the last one, so the rewrite that is right for any rank is used.
+        // Nothing tells the input's rank: axis 1 may or may not be the last one, so the rewrite that is right
+        // for any rank is used, and it is right for rank 2 and rank 3 alike.
         long[] dims = rank == 2 ? new long[] {3, 4} : new long[] {2, 3, 4};
         ModelProto m = TinyModel.opset(9)
-                .input("x", FLOAT, dims)
+                .inputOfUnknownShape("x", FLOAT)
                 .output("y", FLOAT)
                 .node("Relu", List.of("x"), List.of("r"))
                 .node("Softmax", List.of("r"), List.of("y"))
@@ -76,6 +77,26 @@ class SoftmaxAxisTest {
 
         assertThat(up.getGraph().getNodeList().stream().map(NodeProto::getOpType))
                 .containsExactly("Relu", "Shape", "Flatten", "Softmax", "Reshape");
-        assertThat(up.getGraph().getInitializerList().stream().map(TensorProto::getName)).isEmpty();
+        assertThat(up.getGraph().getInitializerList().stream().map(TensorProto::getName))
+                .isEmpty();
+    }
+
+    @Test
+    void rankCarriedThroughTheGraphShowsTheAxisIsLast() {
+        // Gemm fixes rank 2 and Relu keeps it, so LogSoftmax's default axis 1 is the last axis.
+        ModelProto m = TinyModel.opset(10)
+                .inputOfUnknownShape("x", FLOAT)
+                .initializer("w", randomFloats(24, 4, 5))
+                .initializer("c", randomFloats(26, 5))
+                .output("y", FLOAT)
+                .node("Gemm", List.of("x", "w", "c"), List.of("g"))
+                .node("Relu", List.of("g"), List.of("r"))
+                .node("LogSoftmax", List.of("r"), List.of("y"))
+                .build();
+        ModelProto up = upgradeAndCompare(m, Map.of("x", randomFloats(25, 3, 4)), 0);
+
+        assertThat(up.getGraph().getNodeList().stream().map(NodeProto::getOpType))
+                .containsExactly("Gemm", "Relu", "LogSoftmax");
+        assertThat(Attributes.getInt(single(up, "LogSoftmax"), "axis", -99)).isEqualTo(1);
     }
 }

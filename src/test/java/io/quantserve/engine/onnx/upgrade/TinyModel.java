@@ -38,6 +38,15 @@ final class TinyModel {
         return this;
     }
 
+    /** A graph input of known element type and unknown shape (rank included). */
+    TinyModel inputOfUnknownShape(String name, int elemType) {
+        graph.addInput(ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))));
+        return this;
+    }
+
     /** A graph output of known element type and unknown shape. */
     TinyModel output(String name, int elemType) {
         graph.addOutput(ValueInfoProto.newBuilder()
