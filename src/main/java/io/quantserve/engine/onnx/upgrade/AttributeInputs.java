@@ -104,6 +104,10 @@ final class AttributeInputs {
      * {@code pads} becomes the int64 input 1 and {@code value} the scalar input 2, typed like the data.
      */
     static void pad(NodeProto n, UpgradeScope s) {
+        if (!s.crosses(2) && !s.crosses(11)) {
+            s.emit(n);
+            return;
+        }
         String padsAttr = Attributes.find(n, "pads").isPresent() ? "pads" : "paddings";
         List<Long> pads = required(n, s, padsAttr);
         if (!s.crosses(11)) {

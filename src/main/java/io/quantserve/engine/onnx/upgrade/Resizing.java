@@ -3,6 +3,7 @@ package io.quantserve.engine.onnx.upgrade;
 import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
+import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import io.quantserve.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * axes and rounded up on down-sampled ones (ONNX Runtime's {@code upsamplebase.h}, nearest mode "simple", which
  * the ONNX test data for Resize-10 follows). Resize-11 defaults to {@code half_pixel} and
  * {@code round_prefer_floor}, so both are set explicitly: {@code nearest_mode="floor"} when no axis shrinks,
- * {@code "ceil"} when none grows, and a growing then a shrinking Resize when both occur (nearest resizing is
- * separable per axis, so the pair is exact). Upsample only ever grows (scales ≥ 1).
+ * {@code "ceil"} when none grows, and a growing then a shrinking Resize when both occur or when the scales are
+ * only known at run time (nearest resizing is separable per axis, so the pair is exact). Upsample only ever
+ * grows (scales ≥ 1).
  */
 final class Resizing {
     private Resizing() {}
@@ -65,12 +67,19 @@ final class Resizing {
             emitResize(n, x, scales, "", s);
             return;
         }
-        float[] values = s.constantValue(scales)
-                .map(Tensor::toFloats)
-                .orElseThrow(() -> s.unsupported(
-                        n,
-                        "nearest Resize-10 rounds down on growing axes and up on shrinking ones, and its scales '"
-                                + scales + "' are computed at run time, so the rounding cannot be fixed"));
+        Optional<float[]> constant = s.constantValue(scales).map(Tensor::toFloats);
+        if (constant.isEmpty()) {
+            // Scales known only at run time: grow with max(scales, 1) rounding down, then shrink with
+            // min(scales, 1) rounding up; each axis is resized by exactly one of the two (the other is identity).
+            String one = s.scalar(n, "one", 1.0, TensorProto.DataType.FLOAT_VALUE);
+            String up = s.fresh(n, "grow_scales");
+            String down = s.fresh(n, "shrink_scales");
+            s.emit(Nodes.node("Max", s.fresh(n, "grow_scales"), List.of(scales, one), List.of(up)));
+            s.emit(Nodes.node("Min", s.fresh(n, "shrink_scales"), List.of(scales, one), List.of(down)));
+            growThenShrink(n, x, up, down, s);
+            return;
+        }
+        float[] values = constant.get();
         boolean grows = false;
         boolean shrinks = false;
         for (float v : values) {
@@ -88,14 +97,24 @@ final class Resizing {
             else down[i] = 1f;
         }
         long[] shape = {values.length};
+        growThenShrink(
+                n,
+                x,
+                s.constant(n, "grow_scales", Tensor.ofFloats(shape, up)),
+                s.constant(n, "shrink_scales", Tensor.ofFloats(shape, down)),
+                s);
+    }
+
+    /** Nearest resizing is separable per axis: the growing axes first (rounding down), then the shrinking ones. */
+    private static void growThenShrink(NodeProto n, String x, String upScales, String downScales, UpgradeScope s) {
         String grown = s.fresh(n, "grown");
         NodeProto first = n.toBuilder()
                 .setName(s.fresh(n, "grow"))
                 .clearOutput()
                 .addOutput(grown)
                 .build();
-        emitResize(first, x, s.constant(n, "grow_scales", Tensor.ofFloats(shape, up)), "floor", s);
-        emitResize(n, grown, s.constant(n, "shrink_scales", Tensor.ofFloats(shape, down)), "ceil", s);
+        emitResize(first, x, upScales, "floor", s);
+        emitResize(n, grown, downScales, "ceil", s);
     }
 
     /** Upsample-7's {@code scales}, or Upsample-1's {@code height_scale}/{@code width_scale} on NCHW. */

@@ -8,7 +8,8 @@ import java.util.OptionalInt;
 /**
  * Softmax, LogSoftmax and Hardmax before opset 13 coerce the input to 2-D at {@code axis} (default 1),
  * {@code [d0·…·d(axis-1), d(axis)·…·d(n-1)]}, and normalise each row; from 13 they normalise along the single
- * axis {@code axis} (default -1). The two agree only when {@code axis} is the last axis. Otherwise the old
+ * axis {@code axis} (default -1). The two agree only when {@code axis} is the last axis ({@code -1}, or the
+ * rank minus one when the rank is known or can be inferred). Otherwise the old
  * semantics are rebuilt exactly as {@code Reshape(op(Flatten(x, axis), axis=-1), Shape(x))}, which needs no
  * knowledge of the rank.
  */
@@ -21,6 +22,11 @@ final class SoftmaxAxis {
             return;
         }
         long axis = Attributes.getInt(n, "axis", 1);
+        if (axis == -1) {
+            // Coercing at the last axis leaves rows that are exactly the last axis: same meaning at any rank.
+            s.emit(n);
+            return;
+        }
         String x = Nodes.input(n, 0);
         // The output has the input's rank, so a declared output shape tells it too.
         OptionalInt rank = s.facts().rank(x);

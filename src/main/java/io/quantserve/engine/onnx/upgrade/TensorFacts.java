@@ -1,6 +1,8 @@
 package io.quantserve.engine.onnx.upgrade;
 
+import io.quantserve.engine.QuantServeException;
 import io.quantserve.engine.onnx.Attributes;
+import io.quantserve.engine.onnx.TensorProtos;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.GraphProto;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
@@ -51,6 +53,7 @@ final class TensorFacts {
     private final @Nullable TensorFacts outer;
     private final Map<String, Integer> elemTypes = new HashMap<>();
     private final Map<String, Integer> ranks = new HashMap<>();
+    private final Map<String, Integer> lengths = new HashMap<>();
     private final Map<String, TensorProto> constants = new HashMap<>();
 
     private TensorFacts(@Nullable TensorFacts outer) {
@@ -66,8 +69,7 @@ final class TensorFacts {
         }
         for (TensorProto t : graph.getInitializerList()) {
             f.elemTypes.put(t.getName(), t.getDataType());
-            f.ranks.put(t.getName(), t.getDimsCount());
-            f.constants.put(t.getName(), t);
+            f.stored(t.getName(), t);
         }
         for (NodeProto n : graph.getNodeList()) {
             f.infer(n);
@@ -79,7 +81,18 @@ final class TensorFacts {
         if (!v.hasType() || v.getType().getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) return;
         TypeProto.Tensor t = v.getType().getTensorType();
         if (t.getElemType() != 0) elemTypes.put(v.getName(), t.getElemType());
-        if (t.hasShape()) ranks.put(v.getName(), t.getShape().getDimCount());
+        if (!t.hasShape()) return;
+        ranks.put(v.getName(), t.getShape().getDimCount());
+        if (t.getShape().getDimCount() == 1 && t.getShape().getDim(0).hasDimValue()) {
+            lengths.put(v.getName(), Math.toIntExact(t.getShape().getDim(0).getDimValue()));
+        }
+    }
+
+    /** Records a stored tensor (initializer or Constant output): its value, rank and, for a vector, length. */
+    private void stored(String name, TensorProto t) {
+        constants.put(name, t);
+        ranks.put(name, t.getDimsCount());
+        if (t.getDimsCount() == 1) lengths.put(name, Math.toIntExact(t.getDims(0)));
     }
 
     private void infer(NodeProto n) {
@@ -89,14 +102,18 @@ final class TensorFacts {
         if (op.equals("Constant")) {
             constantValue(n).ifPresent(t -> {
                 String out = n.getOutput(0);
-                constants.put(out, t.toBuilder().setName(out).build());
+                stored(out, t.toBuilder().setName(out).build());
                 elemTypes.putIfAbsent(out, t.getDataType());
-                ranks.putIfAbsent(out, t.getDimsCount());
             });
             return;
         }
-        if (!ranks.containsKey(n.getOutput(0))) {
-            RankInference.outputRank(n, this::rank, this::constant).ifPresent(r -> ranks.put(n.getOutput(0), r));
+        String out0 = n.getOutput(0);
+        if (!ranks.containsKey(out0)) {
+            RankInference.outputRank(n, this::rank, this::length).ifPresent(r -> ranks.put(out0, r));
+        }
+        if (!lengths.containsKey(out0) && rank(out0).orElse(-1) == 1) {
+            RankInference.vectorLength(n, this::rank, this::length, this::constantLongs)
+                    .ifPresent(l -> lengths.put(out0, l));
         }
         Optional<Integer> first = outputType(n);
         first.ifPresent(t -> elemTypes.putIfAbsent(n.getOutput(0), t));
@@ -200,6 +217,25 @@ final class TensorFacts {
         Integer r = ranks.get(tensor);
         if (r != null) return OptionalInt.of(r);
         return outer == null ? OptionalInt.empty() : outer.rank(tensor);
+    }
+
+    /** Element count of {@code tensor} when it is a 1-D tensor of known length. */
+    OptionalInt length(String tensor) {
+        Integer l = lengths.get(tensor);
+        if (l != null) return OptionalInt.of(l);
+        return outer == null ? OptionalInt.empty() : outer.length(tensor);
+    }
+
+    /** The values of {@code tensor} when it is a stored integer tensor. */
+    Optional<long[]> constantLongs(String tensor) {
+        return constant(tensor).flatMap(t -> {
+            if (t.getDataType() != INT64 && t.getDataType() != INT32) return Optional.empty();
+            try {
+                return Optional.of(TensorProtos.toTensor(t, null).toLongs());
+            } catch (QuantServeException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /** The stored value of {@code tensor} when it is an initializer or a {@code Constant} output. */

@@ -13,6 +13,7 @@ import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.ModelProto;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
+import io.quantserve.engine.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,25 @@ class AttributeInputsTest {
         NodeProto pad = single(up, "Pad");
         assertThat(pad.getInputList()).containsExactly("x", "pad_0_pads");
         assertThat(Attributes.getString(pad, "mode", "")).isEqualTo("reflect");
+    }
+
+    @Test
+    void opsAlreadyInInputFormAreLeftAsTheyAre() {
+        ModelProto m = TinyModel.opset(11)
+                .input("x", FLOAT, 2, 3)
+                .initializer("pads", Tensor.ofLongs(new long[] {4}, new long[] {0, 1, 1, 0}))
+                .initializer("lo", Tensor.ofFloats(new long[0], new float[] {-1f}))
+                .initializer("starts", Tensor.ofLongs(new long[] {1}, new long[] {1}))
+                .initializer("ends", Tensor.ofLongs(new long[] {1}, new long[] {3}))
+                .output("y", FLOAT)
+                .node("Pad", List.of("x", "pads"), List.of("p"), Attributes.of("mode", "edge"))
+                .node("Clip", List.of("p", "lo"), List.of("c"))
+                .node("Slice", List.of("c", "starts", "ends"), List.of("y"))
+                .build();
+        ModelProto up = upgradeAndCompare(m, Map.of("x", randomFloats(12, 2, 3)), 0);
+
+        assertThat(up.getGraph().getNodeList()).isEqualTo(m.getGraph().getNodeList());
+        assertThat(up.getGraph().getInitializerList()).isEqualTo(m.getGraph().getInitializerList());
     }
 
     @Test

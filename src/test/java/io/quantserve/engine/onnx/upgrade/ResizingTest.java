@@ -6,9 +6,7 @@ import static io.quantserve.engine.onnx.upgrade.TinyModel.randomFloats;
 import static io.quantserve.engine.onnx.upgrade.TinyModel.single;
 import static io.quantserve.engine.onnx.upgrade.TinyModel.upgradeAndCompare;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quantserve.engine.InvalidModelException;
 import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.ModelProto;
@@ -116,19 +114,29 @@ class ResizingTest {
         assertThat(floatInitializer(up, resizes.get(1).getInput(2))).containsExactly(1f, 1f, 1f, 0.6f);
     }
 
-    @Test
-    void resize10NearestWithRunTimeScalesIsRefusedWithTheReason() {
+    @ParameterizedTest
+    @ValueSource(strings = {"1,1,1.5,2.5", "1,1,0.6,0.45", "1,1,1.75,0.6"})
+    void resize10NearestWithRunTimeScalesGrowsThenShrinks(String scaleList) {
         ModelProto m = TinyModel.opset(10)
-                .input("x", FLOAT, 1, 1, 2, 2)
+                .input("x", FLOAT, 1, 2, 4, 6)
                 .input("s", FLOAT, 4)
                 .output("y", FLOAT)
                 .node("Resize", List.of("x", "s"), List.of("y"))
                 .build();
+        String[] parts = scaleList.split(",");
+        float[] scales = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) scales[i] = Float.parseFloat(parts[i]);
+        ModelProto up = upgradeAndCompare(
+                m, Map.of("x", randomFloats(36, 1, 2, 4, 6), "s", Tensor.ofFloats(new long[] {4}, scales)), 0);
 
-        assertThatThrownBy(() -> OpsetUpgrader.upgrade(m, 13))
-                .isInstanceOf(InvalidModelException.class)
-                .hasMessageContaining("node 'resize_0' (Resize)")
-                .hasMessageContaining("from opset 10 to 13")
-                .hasMessageContaining("scales 's' are computed at run time");
+        assertThat(up.getGraph().getNodeList())
+                .extracting(NodeProto::getOpType)
+                .containsExactly("Max", "Min", "Resize", "Resize");
+        List<NodeProto> nodes = up.getGraph().getNodeList();
+        assertThat(nodes.get(0).getInputList()).containsExactly("s", "resize_0_one");
+        assertThat(nodes.get(2).getInput(2)).isEqualTo(nodes.get(0).getOutput(0));
+        assertThat(nodes.get(3).getInput(2)).isEqualTo(nodes.get(1).getOutput(0));
+        assertThat(Attributes.getString(nodes.get(2), "nearest_mode", "")).isEqualTo("floor");
+        assertThat(Attributes.getString(nodes.get(3), "nearest_mode", "")).isEqualTo("ceil");
     }
 }

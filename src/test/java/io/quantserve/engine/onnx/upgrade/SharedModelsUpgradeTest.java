@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The real models of the shared fixtures (opsets 9–11) upgraded to 13 give the outputs of the originals on a
- * seeded random input, within 1e-5 of each output's magnitude, with the optimiser on as in production.
+ * Real models below opset 13 — the shared fixtures (opsets 9–11) and the OCR and sentence-embedding models the
+ * build fetches (opsets 11–12) — upgraded to 13 give the outputs of the originals on a seeded input, within
+ * 1e-5 of each output's magnitude, with the optimiser on as in production.
  */
 class SharedModelsUpgradeTest {
     @ParameterizedTest(name = "{0} (opset {1})")
@@ -49,6 +50,62 @@ class SharedModelsUpgradeTest {
                 "%s opset %d -> 13: %d -> %d nodes, max abs difference %s, scaled %s%n",
                 fixture,
                 opset,
+                model.proto().getGraph().getNodeCount(),
+                upgraded.getGraph().getNodeCount(),
+                r.maxAbsDifference(),
+                r.maxScaledDifference());
+        assertThat(r.maxScaledDifference())
+                .as(
+                        "max |upgraded - original| / max |original| (worst output %s, abs %s)",
+                        r.worstOutput(), r.maxAbsDifference())
+                .isLessThanOrEqualTo(1e-5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "models/ch_PP-OCRv3_rec_infer.onnx, 12, 48, 160",
+        "models/ch_PP-OCRv4_rec_infer.onnx, 12, 48, 160",
+        "models/ch_ppocr_mobile_v2.0_cls_infer.onnx, 11, 48, 192",
+        "models/ch_PP-OCRv3_det_infer.onnx, 12, 96, 128",
+        "models/ch_PP-OCRv4_det_infer.onnx, 12, 96, 128",
+    })
+    void upgradedOcrModelGivesTheOriginalOutputs(String resource, int opset, long height, long width) {
+        OnnxModel model = ModelIo.load(SharedFixtures.classpathModel(resource));
+        assertThat(model.defaultOpset()).isEqualTo(opset);
+        String input = model.proto().getGraph().getInput(0).getName();
+        Random random = new Random(7L);
+        float[] pixels = new float[Math.toIntExact(3 * height * width)];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = random.nextFloat() * 2f - 1f;
+
+        assertUpgradeKeepsOutputs(
+                resource, model, Map.of(input, Tensor.ofFloats(new long[] {1, 3, height, width}, pixels)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void upgradedSentenceTransformerGivesTheOriginalEmbeddings() {
+        OnnxModel model = ModelIo.load(SharedFixtures.classpathModel("all-minilm-l6-v2.onnx"));
+        assertThat(model.defaultOpset()).isEqualTo(11);
+        long[] ids = {101, 7592, 2088, 1010, 2023, 2003, 1037, 3231, 1012, 102, 0, 0};
+        long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+        long[] shape = {1, ids.length};
+
+        assertUpgradeKeepsOutputs(
+                "all-minilm-l6-v2.onnx",
+                model,
+                Map.of(
+                        "input_ids", Tensor.ofLongs(shape, ids),
+                        "attention_mask", Tensor.ofLongs(shape, mask),
+                        "token_type_ids", Tensor.ofLongs(shape, new long[ids.length])));
+    }
+
+    private static void assertUpgradeKeepsOutputs(String what, OnnxModel model, Map<String, Tensor> feeds) {
+        ModelProto upgraded = OpsetUpgrader.upgrade(model.proto(), 13);
+        assertThat(OnnxModel.opset(upgraded)).isEqualTo(13);
+        UpgradeCheck.Result r = UpgradeCheck.compare(model.proto(), upgraded, feeds, SessionSettings.defaults());
+        System.out.printf(
+                "%s opset %d -> 13: %d -> %d nodes, max abs difference %s, scaled %s%n",
+                what,
+                model.defaultOpset(),
                 model.proto().getGraph().getNodeCount(),
                 upgraded.getGraph().getNodeCount(),
                 r.maxAbsDifference(),
