@@ -70,7 +70,8 @@ final class ArtefactWriter {
                     "no layer is left to quantize (" + String.join("; ", options.floatLayers())
                             + "); enable at least one quantizable layer");
         }
-        try (StagedOutput out = new StagedOutput(outDir)) {
+        try (StagedOutput out = new StagedOutput(outDir);
+                Scratch scratch = new Scratch()) {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
@@ -85,6 +86,8 @@ final class ArtefactWriter {
                 loads(out.file(int8Name));
                 notesOut.add("no data given: exported models were loaded but not run");
             } else {
+                notesOut.add("prepared float model vs original: max abs diff "
+                        + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.dir()));
                 parity = DeployParityCheck.check(out.file(deployName), out.file(fakeName), feeds, PARITY_TOLERANCE);
                 if (!parity.passed()) {
                     throw new QuantServeException(
