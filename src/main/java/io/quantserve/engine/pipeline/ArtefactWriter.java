@@ -16,6 +16,7 @@ import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.engine.verify.DeployParityCheck;
+import io.quantserve.engine.verify.GraphChecks;
 import io.quantserve.engine.verify.ParityReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +76,15 @@ final class ArtefactWriter {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
-            ModelIo.save(FakeQuantExporter.export(fused, layers), out.file(fakeName));
-            ModelIo.save(DeployExporter.export(fused, layers), out.file(deployName));
-            ModelIo.save(Int8Exporter.export(fused, layers), out.file(int8Name));
+            OnnxModel fake = FakeQuantExporter.export(fused, layers);
+            OnnxModel deploy = DeployExporter.export(fused, layers);
+            OnnxModel int8 = Int8Exporter.export(fused, layers);
+            GraphChecks.require(fake.proto(), fakeName);
+            GraphChecks.require(deploy.proto(), deployName);
+            GraphChecks.require(int8.proto(), int8Name);
+            ModelIo.save(fake, out.file(fakeName));
+            ModelIo.save(deploy, out.file(deployName));
+            ModelIo.save(int8, out.file(int8Name));
 
             progress.stage("verify");
             ParityReport parity = null;
