@@ -46,6 +46,12 @@ final class CreateConfigCommand implements Callable<Integer> {
             description = "asymmetric activations (default ${DEFAULT-VALUE})")
     boolean activationOffset = true;
 
+    @Option(
+            names = "--override",
+            description = "per-layer override LAYER:key=value[,key=value] (quant_enable, asymmetric, channel_wise,"
+                    + " act_algo); repeatable")
+    List<String> overrides = List.of();
+
     @Override
     public Integer call() {
         PreparedModel prepared = ModelPreparation.prepare(model);
@@ -58,7 +64,7 @@ final class CreateConfigCommand implements Callable<Integer> {
         }
         QuantConfig config = ConfigFactory.create(
                 prepared.scan(),
-                ConfigOptions.builder()
+                LayerOverrides.apply(ConfigOptions.builder(), overrides)
                         .skipLayers(skipLayers)
                         .skipLayerTypes(types)
                         .batchNum(batchNum)

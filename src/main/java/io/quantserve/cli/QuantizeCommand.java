@@ -31,6 +31,11 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--skip-layers", split = ",", description = "layers to keep in float when no --config is given")
     List<String> skipLayers = List.of();
 
+    @Option(
+            names = "--override",
+            description = "per-layer override when no --config is given: LAYER:key=value[,key=value]; repeatable")
+    List<String> overrides = List.of();
+
     @Option(names = "--batch-size", description = "samples per batch (default ${DEFAULT-VALUE})")
     int batchSize = 32;
 
@@ -47,7 +52,9 @@ final class QuantizeCommand implements Callable<Integer> {
                         model,
                         data,
                         config,
-                        ConfigOptions.builder().skipLayers(skipLayers).build(),
+                        LayerOverrides.apply(ConfigOptions.builder(), overrides)
+                                .skipLayers(skipLayers)
+                                .build(),
                         batchSize,
                         batchNum,
                         out,

@@ -78,6 +78,34 @@ class QuantServeCliTest {
         assertThat(config.batchNum()).isEqualTo(3);
         assertThat(config.enabledLayers()).containsExactly("conv", "deconv", "pool", "proj");
 
+        Path overridden = tmp.resolve("over.json");
+        Run o = run(
+                "create-config",
+                "--model",
+                model.toString(),
+                "--override",
+                "conv:channel_wise=false,act_algo=hfmg",
+                "--override",
+                "proj:quant_enable=false",
+                "--out",
+                overridden.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        var oc = QuantConfigs.read(overridden);
+        assertThat(oc.layer("conv").orElseThrow().weight().channelWise()).isFalse();
+        assertThat(oc.layer("conv").orElseThrow().activation().algorithm())
+                .isInstanceOf(io.quantserve.engine.config.ActivationAlgorithm.Hfmg.class);
+        assertThat(oc.enabledLayers()).doesNotContain("proj");
+        Run badOverride = run(
+                "create-config",
+                "--model",
+                model.toString(),
+                "--override",
+                "conv:colour=red",
+                "--out",
+                tmp.resolve("y.json").toString());
+        assertThat(badOverride.code()).isEqualTo(QuantServeCli.EXIT_REFUSED);
+        assertThat(badOverride.err()).contains("conv").contains("colour");
+
         Run bad = run(
                 "create-config",
                 "--model",

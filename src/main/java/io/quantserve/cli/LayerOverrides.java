@@ -1,0 +1,73 @@
+package io.quantserve.cli;
+
+import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.config.ActivationAlgorithm;
+import io.quantserve.engine.config.ConfigOptions;
+import io.quantserve.engine.config.LayerOverride;
+import java.util.List;
+
+/**
+ * Parses {@code --override NAME:key=value[,key=value…]} into per-layer config overrides. Keys: {@code
+ * quant_enable}, {@code asymmetric}, {@code channel_wise} (true/false) and {@code act_algo} (ifmr, hfmg, minmax,
+ * percentile, kl with their default parameters). The layer name ends at the last ':' before the first '=', so names
+ * containing ':' still work.
+ */
+final class LayerOverrides {
+    private LayerOverrides() {}
+
+    static ConfigOptions.Builder apply(ConfigOptions.Builder options, List<String> specs) {
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            int colon = eq < 0 ? -1 : spec.lastIndexOf(':', eq);
+            if (colon <= 0) {
+                throw new InvalidConfigException(
+                        "--override '" + spec + "' must look like LAYER:key=value[,key=value]");
+            }
+            String layer = spec.substring(0, colon);
+            LayerOverride o = LayerOverride.none();
+            for (String pair : spec.substring(colon + 1).split(",")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2) {
+                    throw new InvalidConfigException(
+                            "--override for layer '" + layer + "': '" + pair + "' is not key=value");
+                }
+                String key = kv[0].trim();
+                String value = kv[1].trim();
+                o = switch (key) {
+                    case "quant_enable" -> o.withQuantEnable(bool(layer, key, value));
+                    case "asymmetric" -> o.withAsymmetric(bool(layer, key, value));
+                    case "channel_wise" -> o.withChannelWise(bool(layer, key, value));
+                    case "act_algo" -> o.withAlgorithm(algorithm(layer, value));
+                    default ->
+                        throw new InvalidConfigException("--override for layer '" + layer + "': unknown key '" + key
+                                + "' (quant_enable, asymmetric, channel_wise, act_algo)");
+                };
+            }
+            options.override(layer, o);
+        }
+        return options;
+    }
+
+    private static boolean bool(String layer, String key, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw new InvalidConfigException(
+                        "--override for layer '" + layer + "': " + key + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    private static ActivationAlgorithm algorithm(String layer, String value) {
+        return switch (value) {
+            case "ifmr" -> ActivationAlgorithm.Ifmr.DEFAULT;
+            case "hfmg" -> ActivationAlgorithm.Hfmg.DEFAULT;
+            case "minmax" -> new ActivationAlgorithm.MinMax();
+            case "percentile" -> ActivationAlgorithm.Percentile.DEFAULT;
+            case "kl" -> ActivationAlgorithm.Kl.DEFAULT;
+            default ->
+                throw new InvalidConfigException("--override for layer '" + layer + "': act_algo '" + value
+                        + "' is not one of ifmr, hfmg, minmax, percentile, kl");
+        };
+    }
+}
