@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             CreateConfigCommand.class,
             QuantizeCommand.class,
             SaveCommand.class,
-            EvaluateCommand.class
+            EvaluateCommand.class,
+            TimeCommand.class
         })
 public final class QuantServeCli implements Runnable {
     public static final int EXIT_REFUSED = 1;
