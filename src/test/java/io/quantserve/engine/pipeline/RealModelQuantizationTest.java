@@ -113,6 +113,26 @@ class RealModelQuantizationTest {
     }
 
     @Test
+    void onnxRuntimesOwnDynamicInt8MiniLmIsRefusedAsAlreadyQuantized() {
+        Path quantized = io.quantserve.testing.SharedFixtures.classpathModel("all-minilm-l6-v2-q.onnx");
+        Path out = tmp.resolve("q");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> QuantizationPipeline.quantize(
+                        new QuantizeRequest(
+                                quantized,
+                                ModelDatasets.miniLmCalibration(),
+                                null,
+                                ConfigOptions.defaults(),
+                                32,
+                                1,
+                                out,
+                                1),
+                        ProgressListener.NONE))
+                .isInstanceOf(io.quantserve.engine.InvalidModelException.class)
+                .hasMessageContaining("already quantized");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void mnistFakeQuantAndInt8KeepAccuracy() {
         Path out = tmp.resolve("mnist");
         QuantizeResult r = QuantizationPipeline.quantize(
