@@ -4,21 +4,19 @@ import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.LayerQuantizationException;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
-import io.quantserve.engine.onnx.proto.Onnx.GraphProto;
-import io.quantserve.engine.onnx.proto.Onnx.TypeProto;
-import io.quantserve.engine.onnx.proto.Onnx.ValueInfoProto;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
-import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +24,27 @@ import java.util.function.Supplier;
 
 /**
  * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
- * calibrates) is augmented so that every observed tensor is also a graph output; each batch's values stream into
- * that tensor's {@link ActivationObserver} and are dropped, so memory does not grow with the number of batches.
+ * calibrates) is augmented so that every observed tensor is also a graph output, tensors inside
+ * {@code If}/{@code Loop}/{@code Scan} bodies included ({@link SubgraphTaps}: all iterations of a loop body, no
+ * values when a branch is not taken); each batch's values stream into that tensor's {@link ActivationObserver}
+ * and are dropped, so memory does not grow with the number of batches.
  */
 public final class Calibrator {
     private Calibrator() {}
+
+    /**
+     * What one pass observed.
+     *
+     * @param observers observed tensor → its observer after the pass, in the order the tensors were given
+     * @param unseen observed tensors that held no value in any batch (e.g. computed only in an {@code If} branch
+     *     that was never taken); their observers saw nothing
+     */
+    public record Observations(Map<String, ActivationObserver> observers, Set<String> unseen) {
+        public Observations {
+            observers = Collections.unmodifiableMap(new LinkedHashMap<>(observers));
+            unseen = Collections.unmodifiableSet(new LinkedHashSet<>(unseen));
+        }
+    }
 
     /**
      * @param model the model to run
@@ -38,9 +52,9 @@ public final class Calibrator {
      * @param observers creates one observer per tensor
      * @param batches the feeds; at most {@code batchNum} are used
      * @param scratch folder for the augmented model file
-     * @return observed tensor → its observer after the pass
+     * @return the observers after the pass and the tensors that never held a value
      */
-    public static Map<String, ActivationObserver> run(
+    public static Observations run(
             OnnxModel model,
             Map<String, List<String>> tensors,
             Supplier<ActivationObserver> observers,
@@ -57,21 +71,26 @@ public final class Calibrator {
         for (String t : tensors.keySet()) {
             if (!graphInputs.contains(t)) fetched.add(t);
         }
-        Path file = writeAugmented(model, fetched, scratch);
+        SubgraphTaps.Tapped tapped = SubgraphTaps.tap(model.proto(), fetched);
+        Path file = write(model.withProto(tapped.model()), scratch);
+        Map<String, Long> counts = new LinkedHashMap<>();
         try (InferenceSession session = InferenceSession.open(file, settings)) {
-            List<String> outputs = new ArrayList<>(fetched);
+            List<String> outputs = tapped.outputs().values().stream().distinct().toList();
             int done = 0;
             while (done < batchNum && batches.hasNext()) {
                 Map<String, Tensor> feed = batches.next();
                 Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
                 for (var e : result.entrySet()) {
-                    Tensor v = graphInputs.contains(e.getKey()) ? feed.get(e.getKey()) : values.get(e.getKey());
+                    Tensor v = graphInputs.contains(e.getKey())
+                            ? feed.get(e.getKey())
+                            : values.get(tapped.outputs().get(e.getKey()));
                     if (v == null) {
                         throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
                     }
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
                     e.getValue().accept(f);
+                    counts.merge(e.getKey(), (long) f.length, Long::sum);
                 }
                 done++;
                 progress.batch(done, batchNum);
@@ -87,7 +106,9 @@ public final class Calibrator {
                 throw new UncheckedIOException(e);
             }
         }
-        return result;
+        Set<String> unseen = new LinkedHashSet<>();
+        for (String t : result.keySet()) if (counts.getOrDefault(t, 0L) == 0) unseen.add(t);
+        return new Observations(result, unseen);
     }
 
     private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {
@@ -102,22 +123,11 @@ public final class Calibrator {
         }
     }
 
-    private static Path writeAugmented(OnnxModel model, List<String> outputs, Path scratch) {
-        GraphProto.Builder g = model.proto().getGraph().toBuilder();
-        Set<String> existing = new HashSet<>();
-        g.getOutputList().forEach(v -> existing.add(v.getName()));
-        for (String t : outputs) {
-            if (existing.add(t)) {
-                g.addOutput(ValueInfoProto.newBuilder()
-                        .setName(t)
-                        .setType(TypeProto.newBuilder()
-                                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT.onnxCode()))));
-            }
-        }
+    private static Path write(OnnxModel model, Path scratch) {
         try {
             Files.createDirectories(scratch);
             Path file = Files.createTempFile(scratch, "calibration", ".onnx");
-            ModelIo.save(model.withProto(model.proto().toBuilder().setGraph(g).build()), file);
+            ModelIo.save(model, file);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

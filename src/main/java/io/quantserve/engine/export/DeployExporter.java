@@ -5,7 +5,9 @@ import io.quantserve.engine.InvalidModelException;
 import io.quantserve.engine.LayerQuantizationException;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.GraphEditor;
+import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.ScopedEdits;
 import io.quantserve.engine.onnx.TensorProtos;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
@@ -42,9 +44,11 @@ import org.jspecify.annotations.Nullable;
  * must be {@code [1]}) and no weights. Attribute spellings and the reasons for them are on {@link AscendOps}.
  * All edits go through {@link GraphEditor}, so new names are unique and the node order is deterministic.
  *
- * <p>Only layers of the main graph are exported; a layer inside an {@code If}/{@code Loop} body is refused with
- * a message naming it. Initializers that a model also lists as graph inputs (IR &lt; 4 style) lose that listing
- * when replaced, since the listed float type would no longer match.
+ * <p>A layer inside an {@code If}/{@code Loop}/{@code Scan} body is exported in that body: its AscendQuant,
+ * AscendDequant and {@code deq_scale} go there, and so do its INT8 weight and INT32 bias, under the float
+ * initializers' names; a float weight or bias read from an enclosing graph is removed there once nothing else
+ * reads it. Initializers that a model also lists as graph inputs (IR &lt; 4 style) lose that listing when
+ * replaced, since the listed float type would no longer match.
  */
 public final class DeployExporter {
     private DeployExporter() {}
@@ -67,31 +71,26 @@ public final class DeployExporter {
                 throw new InvalidConfigException("layer '" + q.layer().name() + "' is quantized twice");
             }
         }
-        GraphEditor editor = new GraphEditor(fused.proto().getGraph());
-        Map<QuantKey, String> quantOutputs = new HashMap<>();
-        for (LayerQuantization q : layers) {
-            exportLayer(editor, q, quantOutputs);
-        }
-        return fused.withProto(
-                fused.proto().toBuilder().setGraph(editor.build()).build());
+        Map<String, List<LayerQuantization>> byScope = LayersByScope.group(layers);
+        return fused.withProto(ScopedEdits.apply(fused.proto(), List.copyOf(byScope.keySet()), scope -> {
+            Map<QuantKey, String> quantOutputs = new HashMap<>();
+            for (LayerQuantization q : byScope.get(scope.path())) {
+                exportLayer(scope, q, quantOutputs);
+            }
+        }));
     }
 
     /** One AscendQuant per (tensor, scale bits, offset). */
     private record QuantKey(String tensor, int scaleBits, int offset) {}
 
-    private static void exportLayer(GraphEditor editor, LayerQuantization q, Map<QuantKey, String> quantOutputs) {
+    private static void exportLayer(ScopedEdits.Scope scope, LayerQuantization q, Map<QuantKey, String> quantOutputs) {
+        GraphEditor editor = scope.editor();
         QuantizableLayer layer = q.layer();
         String name = layer.name();
-        if (!layer.inMainGraph()) {
-            throw new LayerQuantizationException(
-                    "deploy-unsupported",
-                    name,
-                    "sits in subgraph '" + layer.scope() + "'; the deploy export handles main-graph layers only "
-                            + "(add it to the skip layers)");
-        }
         NodeProto node = editor.node(name)
-                .orElseThrow(() -> new InvalidModelException("layer '" + name
-                        + "' is not a node of the model's main graph; was the record made for " + "another model?"));
+                .orElseThrow(() -> new InvalidModelException("layer '" + name + "' is not a node of "
+                        + (scope.path().isEmpty() ? "the model's main graph" : "subgraph '" + scope.path() + "'")
+                        + "; was the record made for another model?"));
         if (!node.getOpType().equals(layer.type().opType())) {
             throw new InvalidModelException("layer '" + name + "' is a " + node.getOpType() + " node, but was "
                     + "quantized as " + layer.type().opType());
@@ -104,7 +103,7 @@ public final class DeployExporter {
             throw new InvalidModelException("layer '" + name + "' must have exactly one output");
         }
         float[] deqScales = checkedDeqScales(q);
-        replaceWeights(editor, q);
+        replaceWeights(scope, q);
 
         float inverse = q.activation().inverseScale();
         QuantKey key = new QuantKey(
@@ -165,7 +164,7 @@ public final class DeployExporter {
         return deq;
     }
 
-    private static void replaceWeights(GraphEditor editor, LayerQuantization q) {
+    private static void replaceWeights(ScopedEdits.Scope scope, LayerQuantization q) {
         QuantizableLayer layer = q.layer();
         if (!layer.type().hasWeight()) {
             if (q.weight() != null || q.bias() != null) {
@@ -178,8 +177,12 @@ public final class DeployExporter {
         if (weightName == null || weight == null) {
             throw fail(layer, "has no INT8 weight");
         }
-        TensorProto original = editor.initializer(weightName)
-                .orElseThrow(() -> fail(layer, "weight '" + weightName + "' is not an initializer of the main graph"));
+        TensorProto original = scope.initializer(weightName)
+                .map(GraphScopes.ScopedInitializer::tensor)
+                .orElseThrow(() -> fail(
+                        layer,
+                        "weight '" + weightName + "' is not an initializer visible from "
+                                + (scope.path().isEmpty() ? "the main graph" : "subgraph '" + scope.path() + "'")));
         long[] dims = original.getDimsList().stream().mapToLong(Long::longValue).toArray();
         if (weight.type() != DataType.INT8 || !Arrays.equals(weight.shape(), dims)) {
             throw fail(
@@ -187,7 +190,7 @@ public final class DeployExporter {
                     "quantized weight is " + weight + " but must be int8" + Arrays.toString(dims)
                             + " (the float weight's shape)");
         }
-        replace(editor, weightName, weight);
+        replace(scope, weightName, weight);
 
         String biasName = layer.bias();
         @Nullable Tensor bias = q.bias();
@@ -204,13 +207,23 @@ public final class DeployExporter {
                     "quantized bias is " + bias + " but must be int32 with one value per output channel ("
                             + layer.outputChannels() + ")");
         }
-        if (editor.initializer(biasName).isEmpty()) {
-            throw fail(layer, "bias '" + biasName + "' is not an initializer of the main graph");
+        if (scope.initializer(biasName).isEmpty()) {
+            throw fail(layer, "bias '" + biasName + "' is not an initializer visible from its scope");
         }
-        replace(editor, biasName, bias);
+        replace(scope, biasName, bias);
     }
 
-    private static void replace(GraphEditor editor, String name, Tensor value) {
+    /**
+     * Stores {@code value} under {@code name} in the scope's own graph: in place when the scope holds the float
+     * initializer, else added to the scope and the enclosing graph's float initializer released.
+     */
+    private static void replace(ScopedEdits.Scope scope, String name, Tensor value) {
+        GraphEditor editor = scope.editor();
+        if (!scope.owns(name)) {
+            editor.putInitializer(TensorProtos.fromTensor(name, value));
+            scope.release(name);
+            return;
+        }
         boolean listedAsInput =
                 editor.inputs().stream().anyMatch(v -> v.getName().equals(name));
         if (listedAsInput) {

@@ -2,6 +2,7 @@ package io.quantserve.engine.export;
 
 import io.quantserve.engine.onnx.GraphEditor;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.ScopedEdits;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.quant.ActivationParams;
 import io.quantserve.engine.quant.LayerQuantization;
@@ -23,8 +24,20 @@ import java.util.Map;
 public final class FakeQuantExporter {
     private FakeQuantExporter() {}
 
+    /**
+     * Returns the fake-quant model; the input model is not changed. Each layer is edited in its own scope: the
+     * quantize chain, integer weights and dequantization of a layer inside an {@code If}/{@code Loop}/{@code Scan}
+     * body are added to that body, and a float weight it read from an enclosing graph is dropped there once
+     * nothing else reads it.
+     */
     public static OnnxModel export(OnnxModel fused, List<LayerQuantization> layers) {
-        GraphEditor ed = new GraphEditor(fused.proto().getGraph());
+        Map<String, List<LayerQuantization>> byScope = LayersByScope.group(layers);
+        return fused.withProto(ScopedEdits.apply(
+                fused.proto(), List.copyOf(byScope.keySet()), scope -> exportScope(scope, byScope.get(scope.path()))));
+    }
+
+    private static void exportScope(ScopedEdits.Scope scope, List<LayerQuantization> layers) {
+        GraphEditor ed = scope.editor();
         Map<String, String> chains = new HashMap<>();
         for (LayerQuantization lq : layers) {
             NodeProto node = ed.node(lq.layer().name())
@@ -37,9 +50,11 @@ public final class FakeQuantExporter {
                     key, k -> quantizeChain(ed, x, a, lq.layer().name()));
             NodeProto.Builder nb = node.toBuilder().setInput(0, xq);
             if (lq.weight() != null) {
+                releaseIfOuter(scope, node.getInput(1));
                 nb.setInput(1, ed.addInitializer(node.getInput(1) + "_int", asFloat(lq.weight())));
             }
             if (lq.bias() != null) {
+                if (nb.getInputCount() > 2) releaseIfOuter(scope, node.getInput(2));
                 String b = ed.addInitializer(lq.layer().name() + "_bias_int", asFloat(lq.bias()));
                 if (nb.getInputCount() > 2) nb.setInput(2, b);
                 else nb.addInput(b);
@@ -53,7 +68,11 @@ public final class FakeQuantExporter {
             ed.addNode("Mul", lq.layer().name() + "_dequant", List.of(yInt, deq), List.of(out));
         }
         ed.removeUnusedInitializers();
-        return fused.withProto(fused.proto().toBuilder().setGraph(ed.build()).build());
+    }
+
+    /** A float weight or bias the layer read from an enclosing graph: that graph drops it if nothing else reads it. */
+    static void releaseIfOuter(ScopedEdits.Scope scope, String initializer) {
+        if (!scope.owns(initializer)) scope.release(initializer);
     }
 
     /** Adds the quantize chain for {@code x}; returns the name of its output. */

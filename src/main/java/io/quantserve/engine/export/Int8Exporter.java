@@ -4,6 +4,7 @@ import io.quantserve.engine.layers.LayerType;
 import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.GraphEditor;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.ScopedEdits;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.quant.ActivationParams;
@@ -33,8 +34,19 @@ import java.util.Map;
 public final class Int8Exporter {
     private Int8Exporter() {}
 
+    /**
+     * Returns the INT8 model; the input model is not changed. Each layer is edited in its own scope, as in
+     * {@link FakeQuantExporter#export}: a layer inside an {@code If}/{@code Loop}/{@code Scan} body gets its
+     * integer operators and INT8/INT32 initializers in that body.
+     */
     public static OnnxModel export(OnnxModel fused, List<LayerQuantization> layers) {
-        GraphEditor ed = new GraphEditor(fused.proto().getGraph());
+        Map<String, List<LayerQuantization>> byScope = LayersByScope.group(layers);
+        return fused.withProto(ScopedEdits.apply(
+                fused.proto(), List.copyOf(byScope.keySet()), scope -> exportScope(scope, byScope.get(scope.path()))));
+    }
+
+    private static void exportScope(ScopedEdits.Scope scope, List<LayerQuantization> layers) {
+        GraphEditor ed = scope.editor();
         Map<String, String> quantized = new HashMap<>();
         for (LayerQuantization lq : layers) {
             NodeProto node = ed.node(lq.layer().name())
@@ -47,6 +59,9 @@ public final class Int8Exporter {
             String xq = quantized.computeIfAbsent(key, k -> quantize(ed, x, a, name));
             String zp = ed.addInitializer(name + "_x_zero_point", uint8Scalar(a.offset() + 128));
             String out = node.getOutput(0);
+            if (lq.weight() != null) FakeQuantExporter.releaseIfOuter(scope, node.getInput(1));
+            if (lq.bias() != null && node.getInputCount() > 2)
+                FakeQuantExporter.releaseIfOuter(scope, node.getInput(2));
             LayerType type = lq.layer().type();
             String acc;
             switch (type) {
@@ -101,7 +116,6 @@ public final class Int8Exporter {
             ed.addNode("Mul", name + "_dequant", List.of(f, deq), List.of(out));
         }
         ed.removeUnusedInitializers();
-        return fused.withProto(fused.proto().toBuilder().setGraph(ed.build()).build());
     }
 
     private static NodeProto retyped(

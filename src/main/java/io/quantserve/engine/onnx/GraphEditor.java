@@ -33,7 +33,17 @@ public final class GraphEditor {
     private final List<ValueInfoProto> outputs;
     private final Set<String> usedNames = new HashSet<>();
 
+    /** An editor over {@code graph} that avoids the names used in {@code graph} (its subgraphs included). */
     public GraphEditor(GraphProto graph) {
+        this(graph, Set.of());
+    }
+
+    /**
+     * An editor over {@code graph} (the main graph or a subgraph) that also avoids {@code reservedNames}: pass
+     * {@link GraphScopes#allNames} of the model when editing a subgraph, since ONNX names are unique across
+     * scopes.
+     */
+    public GraphEditor(GraphProto graph, Set<String> reservedNames) {
         this.original = graph;
         this.nodes = new ArrayList<>(graph.getNodeList());
         this.initializers = new LinkedHashMap<>();
@@ -42,23 +52,8 @@ public final class GraphEditor {
         }
         this.inputs = new ArrayList<>(graph.getInputList());
         this.outputs = new ArrayList<>(graph.getOutputList());
-        collectNames(graph, usedNames);
-    }
-
-    private static void collectNames(GraphProto g, Set<String> names) {
-        g.getInitializerList().forEach(t -> names.add(t.getName()));
-        g.getInputList().forEach(v -> names.add(v.getName()));
-        g.getOutputList().forEach(v -> names.add(v.getName()));
-        g.getValueInfoList().forEach(v -> names.add(v.getName()));
-        for (NodeProto n : g.getNodeList()) {
-            names.add(n.getName());
-            names.addAll(n.getInputList());
-            names.addAll(n.getOutputList());
-            for (AttributeProto a : n.getAttributeList()) {
-                if (a.hasG()) collectNames(a.getG(), names);
-                a.getGraphsList().forEach(sub -> collectNames(sub, names));
-            }
-        }
+        GraphScopes.collectNames(graph, usedNames);
+        usedNames.addAll(reservedNames);
     }
 
     /** {@code base} if unused, else {@code base_1}, {@code base_2}, …; the name is reserved on return. */

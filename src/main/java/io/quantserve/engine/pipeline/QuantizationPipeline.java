@@ -77,6 +77,7 @@ public final class QuantizationPipeline {
                     progress,
                     scratch.dir());
             notes.add("activation ranges: min/max over " + batches.consumed() + " batch(es)");
+            notes.addAll(result.notes());
             List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
             RunOptions options = new RunOptions(
                     "quantize",
@@ -174,11 +175,6 @@ public final class QuantizationPipeline {
         for (QuantizableLayer layer : scan.layers()) {
             if (!enabled.contains(layer.name())) {
                 floatLayers.add(layer.name() + ": quant_enable is false");
-                continue;
-            }
-            if (!layer.inMainGraph()) {
-                floatLayers.add(layer.name() + ": inside subgraph " + layer.scope()
-                        + " (subgraph layers are found but not yet quantized)");
                 continue;
             }
             var lc = config.layer(layer.name()).orElseThrow();

@@ -2,6 +2,7 @@ package io.quantserve.engine.quant;
 
 import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.layers.QuantizableLayer;
+import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import io.quantserve.engine.tensor.Tensor;
@@ -18,6 +19,9 @@ public final class LayerQuantizations {
     private LayerQuantizations() {}
 
     /**
+     * The weight and bias are read from the layer's own scope or, for a layer inside a subgraph, from the nearest
+     * enclosing graph that holds them.
+     *
      * @return the quantized layer, or empty when the bias overflows INT32 and the policy is {@code SKIP_LAYER}
      */
     public static Optional<LayerQuantization> build(
@@ -30,12 +34,12 @@ public final class LayerQuantizations {
             throw new InvalidConfigException("layer '" + layer.name() + "': " + scales.length
                     + " scale_w values, expected 1 or " + layer.outputChannels());
         }
-        Tensor weight = model.tensor(initializer(model, layer.weight()));
+        Tensor weight = model.tensor(initializer(model, layer, layer.weight()));
         Tensor bias = null;
         if (layer.bias() != null) {
             Optional<BiasQuantizer.Result> b = BiasQuantizer.quantize(
                     layer,
-                    model.tensor(initializer(model, layer.bias())),
+                    model.tensor(initializer(model, layer, layer.bias())),
                     scales,
                     factors.activation().scale(),
                     policy);
@@ -49,10 +53,11 @@ public final class LayerQuantizations {
         return Optional.of(new LayerQuantization(layer, factors.activation(), scales, int8, bias));
     }
 
-    private static TensorProto initializer(OnnxModel model, String name) {
-        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
-            if (t.getName().equals(name)) return t;
-        }
-        throw new IllegalArgumentException("no initializer '" + name + "' in the main graph");
+    /** The initializer as seen from the layer's scope: its own subgraph first, then the enclosing graphs. */
+    private static TensorProto initializer(OnnxModel model, QuantizableLayer layer, String name) {
+        return GraphScopes.initializer(model.proto(), layer.scope(), name)
+                .map(GraphScopes.ScopedInitializer::tensor)
+                .orElseThrow(() -> new IllegalArgumentException("layer '" + layer.name() + "': no initializer '" + name
+                        + "' visible from scope '" + layer.scope() + "'"));
     }
 }

@@ -5,9 +5,12 @@ import io.quantserve.engine.export.AscendOps;
 import io.quantserve.engine.layers.LayerType;
 import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.GraphEditor;
+import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.ScopedEdits;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
 import io.quantserve.engine.onnx.proto.Onnx.GraphProto;
+import io.quantserve.engine.onnx.proto.Onnx.ModelProto;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import io.quantserve.engine.tensor.DataType;
@@ -40,10 +43,12 @@ import java.util.Set;
  *       over channels, {@code [C]} otherwise.
  * </ul>
  *
- * Only what the deploy exporter writes is interpreted: {@code dst_type "INT8"}, {@code round_mode "Round"},
- * {@code sqrt_mode 0}, {@code relu_flag 0}, {@code dtype 0} and {@code offset_w = 0}; anything else, other
- * Ascend operators, and Ascend operators inside subgraphs are refused with a message naming the node. Needs
- * opset 11 or later ({@code Round}, {@code Clip} with bound inputs).
+ * Ascend operators inside {@code If}/{@code Loop}/{@code Scan} bodies are lowered in their own body, scopes in
+ * visiting order (a graph before its subgraphs); initializers they read may sit in an enclosing graph. Only what
+ * the deploy exporter writes is interpreted: {@code dst_type "INT8"}, {@code round_mode "Round"},
+ * {@code sqrt_mode 0}, {@code relu_flag 0}, {@code dtype 0} and {@code offset_w = 0}; anything else and other
+ * Ascend operators are refused with a message naming the node. Needs opset 11 or later ({@code Round},
+ * {@code Clip} with bound inputs).
  */
 public final class DeployLowering {
     private static final int CAST_TO_FLOAT = 1;
@@ -55,7 +60,8 @@ public final class DeployLowering {
      * The lowered model and the accumulation bound of each quantized layer.
      *
      * @param model a standard ONNX model with the deploy model's inputs and outputs
-     * @param accumulation one entry per layer with INT8 weights, in graph order
+     * @param accumulation one entry per layer with INT8 weights, in graph order (a graph's layers before those of
+     *     its subgraphs)
      */
     public record Lowered(OnnxModel model, List<AccumulationBound> accumulation) {
         public Lowered {
@@ -69,20 +75,53 @@ public final class DeployLowering {
             throw new InvalidModelException("the deploy model imports opset " + opset + "; the integer reference "
                     + "needs opset 11 or later (Round, Clip with min/max inputs)");
         }
-        GraphProto graph = deploy.proto().getGraph();
-        refuseAscendInSubgraphs(graph);
-        GraphEditor editor = new GraphEditor(graph);
+        ModelProto proto = deploy.proto();
+        Set<String> quantOutputs = new HashSet<>();
+        for (String scope : GraphScopes.all(proto)) {
+            for (NodeProto n : GraphScopes.graph(proto, scope).getNodeList()) {
+                if (isAscend(n) && n.getOpType().equals(AscendOps.QUANT)) quantOutputs.addAll(n.getOutputList());
+            }
+        }
+        List<String> scopes = new ArrayList<>();
+        for (String scope : GraphScopes.all(proto)) {
+            boolean touched = GraphScopes.graph(proto, scope).getNodeList().stream()
+                    .anyMatch(n -> isAscend(n) || (n.getInputCount() > 0 && quantOutputs.contains(n.getInput(0))));
+            if (touched) scopes.add(scope);
+        }
         Set<String> retyped = new HashSet<>();
         Map<String, Integer> quantOffsets = new HashMap<>();
+        List<AccumulationBound> bounds = new ArrayList<>();
+        ModelProto lowered =
+                ScopedEdits.apply(proto, scopes, scope -> lowerScope(scope, deploy, retyped, quantOffsets, bounds));
+        for (String scope : GraphScopes.all(lowered)) {
+            GraphProto g = GraphScopes.graph(lowered, scope);
+            if (g.getValueInfoList().stream().noneMatch(v -> retyped.contains(v.getName()))) continue;
+            GraphProto.Builder b = g.toBuilder();
+            for (int i = b.getValueInfoCount() - 1; i >= 0; i--) {
+                if (retyped.contains(b.getValueInfo(i).getName())) b.removeValueInfo(i);
+            }
+            lowered = GraphScopes.replace(lowered, scope, b.build());
+        }
+        return new Lowered(deploy.withProto(lowered), bounds);
+    }
+
+    /** Lowers the Ascend operators of one scope, then the layers reading AscendQuant outputs (of any scope). */
+    private static void lowerScope(
+            ScopedEdits.Scope scope,
+            OnnxModel deploy,
+            Set<String> retyped,
+            Map<String, Integer> quantOffsets,
+            List<AccumulationBound> bounds) {
+        GraphEditor editor = scope.editor();
         for (NodeProto n : editor.nodes()) {
-            if (!AscendOps.isAscendDomain(n.getDomain()) || !n.getOpType().startsWith("Ascend")) continue;
+            if (!isAscend(n)) continue;
             switch (n.getOpType()) {
                 case AscendOps.QUANT -> {
                     quantOffsets.put(n.getOutput(0), lowerQuant(editor, n));
                     retyped.add(n.getOutput(0));
                 }
                 case AscendOps.DEQUANT -> {
-                    lowerDequant(editor, deploy, n);
+                    lowerDequant(scope, deploy, n);
                     retyped.add(n.getInput(0));
                 }
                 default ->
@@ -90,18 +129,15 @@ public final class DeployLowering {
                             + ", which the integer reference does not interpret");
             }
         }
-        List<AccumulationBound> bounds = new ArrayList<>();
         for (NodeProto n : editor.nodes()) {
             if (n.getInputCount() > 0 && quantOffsets.containsKey(n.getInput(0))) {
-                lowerLayer(editor, deploy, n, quantOffsets.get(n.getInput(0))).ifPresent(bounds::add);
+                lowerLayer(scope, deploy, n, quantOffsets.get(n.getInput(0))).ifPresent(bounds::add);
             }
         }
-        GraphProto.Builder g = editor.build().toBuilder();
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (retyped.contains(g.getValueInfo(i).getName())) g.removeValueInfo(i);
-        }
-        return new Lowered(
-                deploy.withProto(deploy.proto().toBuilder().setGraph(g).build()), bounds);
+    }
+
+    private static boolean isAscend(NodeProto n) {
+        return AscendOps.isAscendDomain(n.getDomain()) && n.getOpType().startsWith("Ascend");
     }
 
     /** Replaces one AscendQuant by its float chain; returns its integer offset. */
@@ -138,7 +174,8 @@ public final class DeployLowering {
     }
 
     /** Replaces one AscendDequant by {@code Mul(y, decoded deq_scale)}. */
-    private static void lowerDequant(GraphEditor editor, OnnxModel deploy, NodeProto n) {
+    private static void lowerDequant(ScopedEdits.Scope scope, OnnxModel deploy, NodeProto n) {
+        GraphEditor editor = scope.editor();
         String name = n.getName();
         if (n.getInputCount() != 2 || n.getOutputCount() != 1) {
             throw refuse(n, "must have two inputs (int32 result, deq_scale) and one output");
@@ -147,7 +184,7 @@ public final class DeployLowering {
         expectInt(n, AscendOps.ATTR_SQRT_MODE, 0);
         expectInt(n, AscendOps.ATTR_RELU_FLAG, 0);
         String paramName = n.getInput(1);
-        TensorProto param = editor.initializer(paramName)
+        TensorProto param = initializer(scope, paramName)
                 .orElseThrow(() -> refuse(n, "deq_scale '" + paramName + "' is not an initializer"));
         if (param.getDataType() != DataType.UINT64.onnxCode()) {
             throw refuse(
@@ -164,23 +201,30 @@ public final class DeployLowering {
             }
             deq[c] = AscendOps.decodeDeqScale(packed[c]);
         }
-        long[] shape = broadcastShape(editor, n.getInput(0), deq.length);
+        long[] shape = broadcastShape(scope, n.getInput(0), deq.length);
         String deqC = editor.addInitializer(name + "/deq_scale", Tensor.ofFloats(shape, deq));
         editor.removeNode(name);
         editor.addNode("Mul", name + "/mul", List.of(n.getInput(0), deqC), List.of(n.getOutput(0)));
-        if (editor.readerCount(paramName) == 0) {
+        if (!scope.owns(paramName)) {
+            scope.release(paramName);
+        } else if (editor.readerCount(paramName) == 0) {
             editor.removeInitializer(paramName);
         }
     }
 
+    /** An initializer visible from the scope: its own, else the nearest enclosing graph's. */
+    private static Optional<TensorProto> initializer(ScopedEdits.Scope scope, String name) {
+        return scope.initializer(name).map(GraphScopes.ScopedInitializer::tensor);
+    }
+
     /** {@code [C, 1, …]} after Conv/ConvTranspose (channel axis 1 of an N-D output), {@code [C]} otherwise. */
-    private static long[] broadcastShape(GraphEditor editor, String layerOutput, int channels) {
-        Optional<NodeProto> producer = editor.producer(layerOutput);
+    private static long[] broadcastShape(ScopedEdits.Scope scope, String layerOutput, int channels) {
+        Optional<NodeProto> producer = scope.editor().producer(layerOutput);
         if (channels > 1 && producer.isPresent()) {
             NodeProto p = producer.get();
             boolean convLike = p.getOpType().equals("Conv") || p.getOpType().equals("ConvTranspose");
             if (convLike && p.getInputCount() > 1) {
-                int rank = editor.initializer(p.getInput(1))
+                int rank = initializer(scope, p.getInput(1))
                         .map(TensorProto::getDimsCount)
                         .orElseThrow(() -> refuse(p, "weight '" + p.getInput(1) + "' is not an initializer"));
                 long[] shape = new long[rank - 1];
@@ -194,12 +238,13 @@ public final class DeployLowering {
 
     /** Casts the layer's INT8/INT32 initializer inputs to float; returns its accumulation bound if it has weights. */
     private static Optional<AccumulationBound> lowerLayer(
-            GraphEditor editor, OnnxModel deploy, NodeProto n, int offset) {
+            ScopedEdits.Scope scope, OnnxModel deploy, NodeProto n, int offset) {
+        GraphEditor editor = scope.editor();
         NodeProto.Builder b = n.toBuilder();
         TensorProto weight = null;
         long maxBias = 0;
         for (int i = 1; i < n.getInputCount(); i++) {
-            Optional<TensorProto> init = editor.initializer(n.getInput(i));
+            Optional<TensorProto> init = initializer(scope, n.getInput(i));
             if (init.isEmpty()) continue;
             int type = init.get().getDataType();
             if (type != DataType.INT8.onnxCode() && type != DataType.INT32.onnxCode()) continue;
@@ -268,26 +313,6 @@ public final class DeployLowering {
         Optional<AttributeProto> a = Attributes.find(n, attr);
         if (a.isPresent() && a.get().getI() != expected) {
             throw refuse(n, attr + " " + a.get().getI() + " is not interpreted (only " + expected + ")");
-        }
-    }
-
-    private static void refuseAscendInSubgraphs(GraphProto graph) {
-        for (NodeProto n : graph.getNodeList()) {
-            for (AttributeProto a : n.getAttributeList()) {
-                List<GraphProto> subs = new ArrayList<>(a.getGraphsList());
-                if (a.hasG()) subs.add(a.getG());
-                for (GraphProto sub : subs) {
-                    for (NodeProto inner : sub.getNodeList()) {
-                        if (inner.getOpType().startsWith("Ascend") && AscendOps.isAscendDomain(inner.getDomain())) {
-                            throw refuse(
-                                    inner,
-                                    "sits in a subgraph of '" + n.getName() + "'; only main-graph "
-                                            + "Ascend operators are interpreted");
-                        }
-                    }
-                    refuseAscendInSubgraphs(sub);
-                }
-            }
         }
     }
 
