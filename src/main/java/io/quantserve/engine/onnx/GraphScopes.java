@@ -150,7 +150,8 @@ public final class GraphScopes {
         return names;
     }
 
-    static void collectNames(GraphProto g, Set<String> names) {
+    /** Adds every name used in {@code g} and its subgraphs to {@code names}. */
+    public static void collectNames(GraphProto g, Set<String> names) {
         g.getInitializerList().forEach(t -> names.add(t.getName()));
         g.getSparseInitializerList().forEach(t -> names.add(t.getValues().getName()));
         g.getInputList().forEach(v -> names.add(v.getName()));
