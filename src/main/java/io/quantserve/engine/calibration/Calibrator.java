@@ -18,16 +18,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
  * calibrates) is augmented so that every observed tensor is also a graph output; each batch's values stream into
- * that tensor's {@link ActivationObserver} and are dropped, so memory does not grow with the number of batches.
+ * that tensor's {@link ActivationObserver}s and are dropped, so memory does not grow with the number of batches.
  */
 public final class Calibrator {
     private Calibrator() {}
@@ -35,22 +33,24 @@ public final class Calibrator {
     /**
      * @param model the model to run
      * @param tensors observed tensor → the layers reading it (for error messages), in a fixed order
-     * @param observers creates one observer per tensor
+     * @param observers observed tensor → the observers fed with its values (one per range algorithm in use on it);
+     *     the same keys as {@code tensors}
      * @param batches the feeds; at most {@code batchNum} are used
      * @param scratch folder for the augmented model file
-     * @return observed tensor → its observer after the pass
      */
-    public static Map<String, ActivationObserver> run(
+    public static void run(
             OnnxModel model,
             Map<String, List<String>> tensors,
-            Supplier<ActivationObserver> observers,
+            Map<String, List<ActivationObserver>> observers,
             Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
             ProgressListener progress,
             Path scratch) {
-        Map<String, ActivationObserver> result = new LinkedHashMap<>();
-        tensors.keySet().forEach(t -> result.put(t, observers.get()));
+        if (!observers.keySet().equals(tensors.keySet())) {
+            throw new IllegalArgumentException(
+                    "observers for " + observers.keySet() + " but tensors " + tensors.keySet());
+        }
         Set<String> graphInputs = new HashSet<>();
         model.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
         List<String> fetched = new ArrayList<>();
@@ -64,14 +64,14 @@ public final class Calibrator {
             while (done < batchNum && batches.hasNext()) {
                 Map<String, Tensor> feed = batches.next();
                 Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
-                for (var e : result.entrySet()) {
+                for (var e : observers.entrySet()) {
                     Tensor v = graphInputs.contains(e.getKey()) ? feed.get(e.getKey()) : values.get(e.getKey());
                     if (v == null) {
                         throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
                     }
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
-                    e.getValue().accept(f);
+                    for (ActivationObserver o : e.getValue()) o.accept(f);
                 }
                 done++;
                 progress.batch(done, batchNum);
@@ -87,7 +87,6 @@ public final class Calibrator {
                 throw new UncheckedIOException(e);
             }
         }
-        return result;
     }
 
     private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {

@@ -1,10 +1,10 @@
 package io.quantserve.engine.pipeline;
 
-import io.quantserve.engine.calibration.MinMaxObserver;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.BatchPlan;
 import io.quantserve.engine.calibration.data.BatchStream;
 import io.quantserve.engine.calibration.data.CalibrationData;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.config.ConfigFactory;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
@@ -18,6 +18,7 @@ import io.quantserve.engine.layers.LayerScan;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.quant.ActivationObservers;
 import io.quantserve.engine.quant.LayerFactors;
 import io.quantserve.engine.quant.LayerPlan;
 import io.quantserve.engine.quant.LayerQuantization;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → plan → calibrate (weights
@@ -67,22 +69,26 @@ public final class QuantizationPipeline {
             if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
             RetainingIterator batches = new RetainingIterator(stream, request.parityBatches());
             progress.stage("weights");
+            Function<LayerPlan, ActivationAlgorithm> algorithms = p ->
+                    config.layer(p.layer().name()).orElseThrow().activation().algorithm();
+            String algorithm =
+                    ActivationObservers.describe(plans.stream().map(algorithms).toList());
             LayerQuantizer.Result result = LayerQuantizer.computeFactors(
                     fused.model(),
                     plans,
-                    MinMaxObserver::new,
+                    algorithms,
                     batches,
                     batchNum,
                     SessionSettings.defaults(),
                     progress,
                     scratch.dir());
-            notes.add("activation ranges: min/max over " + batches.consumed() + " batch(es)");
+            notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
             List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
             RunOptions options = new RunOptions(
                     "quantize",
                     request.batchSize(),
                     batchNum,
-                    "minmax",
+                    algorithm,
                     config.biasOverflowPolicy().jsonName(),
                     layers.stream().map(l -> l.layer().name()).toList(),
                     floatLayers);

@@ -4,6 +4,7 @@ import io.quantserve.engine.calibration.ActivationObserver;
 import io.quantserve.engine.calibration.Calibrator;
 import io.quantserve.engine.calibration.ClipRange;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.onnx.GraphEditor;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
@@ -17,23 +18,27 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Computes the factors of every planned layer, AMCT's way: weights first (ARQ), then one calibration pass over a
  * model whose weights are already quantized-dequantized, so each activation range reflects the quantized layers
- * before it.
+ * before it. Each layer's range comes from the observer of its configured {@link ActivationAlgorithm}.
  */
 public final class LayerQuantizer {
     private LayerQuantizer() {}
 
-    /** Factors per layer (plan order) and the clip range observed for each quantized input tensor. */
+    /** Factors per layer (plan order) and the clip range chosen for each layer's input (plan order). */
     public record Result(Map<String, LayerFactors> factors, Map<String, ClipRange> ranges) {}
 
+    /**
+     * @param algorithms the range algorithm of each planned layer; layers reading the same tensor with the same
+     *     algorithm and the same symmetry share one observer
+     */
     public static Result computeFactors(
             OnnxModel fused,
             List<LayerPlan> plans,
-            Supplier<ActivationObserver> observers,
+            Function<LayerPlan, ActivationAlgorithm> algorithms,
             Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
@@ -55,24 +60,39 @@ public final class LayerQuantizer {
                 fused.proto().toBuilder().setGraph(calibrationGraph.build()).build());
 
         Map<String, List<String>> observed = new LinkedHashMap<>();
+        Map<String, List<ActivationObserver>> feeds = new LinkedHashMap<>();
+        Map<ObserverKey, ActivationObserver> observers = new LinkedHashMap<>();
+        Map<String, ObserverKey> keys = new LinkedHashMap<>();
         for (LayerPlan p : plans) {
-            observed.computeIfAbsent(p.layer().dataInput(), k -> new ArrayList<>())
+            String tensor = p.layer().dataInput();
+            observed.computeIfAbsent(tensor, k -> new ArrayList<>())
                     .add(p.layer().name());
+            ObserverKey key = new ObserverKey(tensor, algorithms.apply(p), p.asymmetric());
+            keys.put(p.layer().name(), key);
+            observers.computeIfAbsent(key, k -> {
+                ActivationObserver o = ActivationObservers.create(k.algorithm(), k.asymmetric());
+                feeds.computeIfAbsent(tensor, t -> new ArrayList<>()).add(o);
+                return o;
+            });
         }
         progress.stage("calibrate");
-        Map<String, ActivationObserver> seen =
-                Calibrator.run(calibrationModel, observed, observers, batches, batchNum, settings, progress, scratch);
+        Calibrator.run(calibrationModel, observed, feeds, batches, batchNum, settings, progress, scratch);
 
+        Map<ObserverKey, ClipRange> chosen = new LinkedHashMap<>();
+        observers.forEach((key, o) -> chosen.put(key, o.range()));
         Map<String, ClipRange> ranges = new LinkedHashMap<>();
-        seen.forEach((tensor, obs) -> ranges.put(tensor, obs.range()));
         Map<String, LayerFactors> factors = new LinkedHashMap<>();
         for (LayerPlan p : plans) {
-            ActivationParams a = ActivationFactors.compute(
-                    p.layer().name(), ranges.get(p.layer().dataInput()), p.asymmetric());
+            ClipRange range = chosen.get(keys.get(p.layer().name()));
+            ranges.put(p.layer().name(), range);
+            ActivationParams a = ActivationFactors.compute(p.layer().name(), range, p.asymmetric());
             factors.put(
                     p.layer().name(),
                     new LayerFactors(a, weightScales.get(p.layer().name())));
         }
         return new Result(factors, ranges);
     }
+
+    /** One observer per tensor, algorithm (with its parameters) and symmetry. */
+    private record ObserverKey(String tensor, ActivationAlgorithm algorithm, boolean asymmetric) {}
 }
