@@ -6,7 +6,8 @@ package io.quantserve.engine.calibration;
  * {@code P} is bins {@code [0, i)} with everything above folded into bin {@code i − 1}, and {@code Q} is the same
  * {@code i} bins (without the folded tail) merged into 128 levels (bin {@code b} into level {@code ⌊128·b/i⌋}, as
  * NVIDIA's pytorch-quantization and ONNX Runtime group them, rather than piling the remainder into the last level)
- * and spread back evenly over the positions where {@code P} is non-zero. The threshold {@code t = i·width} with the smallest {@code KL(P‖Q)} wins (the first on a
+ * and spread back evenly over the positions where {@code P} is non-zero. The first bin (where exact zeros pile up)
+ * takes the count of the second, as in NVIDIA's pytorch-quantization. The threshold {@code t = i·width} with the smallest {@code KL(P‖Q)} wins (the first on a
  * tie); the range is {@code [−t, t]} within the data. A candidate whose {@code Q} is 0 where {@code P} is not (a tail
  * folded into an empty last level) has infinite divergence and is skipped rather than smoothed; {@code i =
  * numOfBins} folds nothing, so there is always a finite candidate.
@@ -42,6 +43,11 @@ public final class KlObserver extends HistogramObserver {
         for (int i = 0; i < nb; i++) {
             hist[i] = (i + 1 < nb ? below[i + 1] : magnitudes.total()) - below[i];
         }
+        // The first bin holds every exact zero (ReLU outputs, padding): values the zero level represents without
+        // error. Left as it is, that spike dominates the divergence of any candidate that merges it with its
+        // neighbours and drives the threshold down to the smallest one; like NVIDIA's pytorch-quantization, count
+        // it as its neighbour.
+        hist[0] = hist[1];
         int bestEnd = nb;
         double best = Double.POSITIVE_INFINITY;
         double[] p = new double[nb];

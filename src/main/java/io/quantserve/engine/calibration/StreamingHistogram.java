@@ -12,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>Because the grid never moves and a count is an integer sum, the state after a stream of values depends only on
  * the multiset of values: it is the same for any split into {@link #accept} calls and any order. Blocks of {@code
- * 2^MANTISSA_BITS} counters are allocated per (sign, octave) the first time a value lands there; there are at most
- * {@link #MAX_RETAINED_BINS} counters, however many values are accepted.
+ * 2^MANTISSA_BITS} counters are allocated per (sign, octave) the first time a value lands there (the zero bin has a
+ * block of its own per sign); there are at most {@link #MAX_RETAINED_BINS} counters, however many values are
+ * accepted.
  */
 final class StreamingHistogram {
     /** Mantissa bits kept per bin: 1024 bins per octave. */
@@ -24,17 +25,23 @@ final class StreamingHistogram {
 
     private static final int SHIFT = 23 - MANTISSA_BITS;
     private static final int BLOCK = 1 << MANTISSA_BITS;
-    private static final int ZERO_LIMIT_BITS = Float.floatToRawIntBits(ZERO_LIMIT);
     private static final int INFINITY_BITS = 0x7f800000;
-    private static final int KEY_MIN = ZERO_LIMIT_BITS >>> SHIFT;
-    private static final int BLOCKS = (((INFINITY_BITS - 1) >>> SHIFT) - KEY_MIN >>> MANTISSA_BITS) + 1;
+    /**
+     * {@code slot = max((|x| bits >>> SHIFT) − SLOT_BASE, ZERO_SLOT)}: slots from {@code BLOCK} on are the bins from
+     * 2^-32 up, one block per octave; every smaller magnitude lands in {@code ZERO_SLOT}, the last slot of block 0.
+     */
+    private static final int SLOT_BASE = (Float.floatToRawIntBits(ZERO_LIMIT) >>> SHIFT) - BLOCK;
 
-    /** Upper bound on the counters one histogram allocates: both signs, every octave from 2^-32 up, the zero bin. */
-    static final long MAX_RETAINED_BINS = 2L * BLOCKS * BLOCK + 1;
+    private static final int ZERO_SLOT = BLOCK - 1;
+    /** Blocks per sign: enough for the slot of the largest finite float. */
+    private static final int BLOCKS = ((((INFINITY_BITS - 1) >>> SHIFT) - SLOT_BASE) >>> MANTISSA_BITS) + 1;
 
-    private final long[][] positive = new long[BLOCKS][];
-    private final long[][] negative = new long[BLOCKS][];
-    private long zero;
+    /** Upper bound on the counters one histogram allocates: every block of both signs. */
+    static final long MAX_RETAINED_BINS = 2L * BLOCKS * BLOCK;
+
+    /** Blocks of counters: {@code [0, BLOCKS)} for x ≥ +0, {@code [BLOCKS, 2·BLOCKS)} for x ≤ −0; null until used. */
+    private final long[][] blocks = new long[2 * BLOCKS][];
+
     private long count;
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
@@ -47,31 +54,27 @@ final class StreamingHistogram {
     void accept(float[] values) {
         float lo = min;
         float hi = max;
-        long zeros = 0;
+        long[][] all = blocks;
         for (float v : values) {
             int bits = Float.floatToRawIntBits(v);
             int abs = bits & 0x7fffffff;
             if (abs >= INFINITY_BITS) {
                 throw new IllegalArgumentException("non-finite value " + v + " given to a histogram");
             }
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-            if (abs < ZERO_LIMIT_BITS) {
-                zeros++;
-                continue;
-            }
-            int key = (abs >>> SHIFT) - KEY_MIN;
-            long[][] side = bits < 0 ? negative : positive;
-            long[] block = side[key >>> MANTISSA_BITS];
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+            // Branch-free: the sign picks the half, tiny magnitudes clamp to the zero slot.
+            int slot = Math.max((abs >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
+            int b = (bits >>> 31) * BLOCKS + (slot >>> MANTISSA_BITS);
+            long[] block = all[b];
             if (block == null) {
                 block = new long[BLOCK];
-                side[key >>> MANTISSA_BITS] = block;
+                all[b] = block;
             }
-            block[key & (BLOCK - 1)]++;
+            block[slot & (BLOCK - 1)]++;
         }
         min = lo;
         max = hi;
-        zero += zeros;
         count += values.length;
     }
 
@@ -92,12 +95,11 @@ final class StreamingHistogram {
 
     /** Counters currently allocated; never above {@link #MAX_RETAINED_BINS}. */
     long retainedBins() {
-        long blocks = 0;
-        for (int b = 0; b < BLOCKS; b++) {
-            if (positive[b] != null) blocks++;
-            if (negative[b] != null) blocks++;
+        long allocated = 0;
+        for (long[] block : blocks) {
+            if (block != null) allocated++;
         }
-        return blocks * BLOCK + 1;
+        return allocated * BLOCK;
     }
 
     /**
@@ -107,24 +109,15 @@ final class StreamingHistogram {
     HistogramBins signed() {
         BinList out = new BinList();
         if (count == 0) return out.build();
-        for (int b = BLOCKS - 1; b >= 0; b--) {
-            long[] block = negative[b];
-            if (block == null) continue;
-            for (int i = BLOCK - 1; i >= 0; i--) {
-                if (block[i] == 0) continue;
-                int key = b * BLOCK + i;
-                out.add(Math.max(-upperEdge(key), min), Math.min(-lowerEdge(key), max), block[i]);
-            }
+        for (int slot = BLOCKS * BLOCK - 1; slot >= BLOCK; slot--) {
+            long c = counter(BLOCKS, slot);
+            if (c > 0) out.add(Math.max(-upperEdge(slot), min), Math.min(-lowerEdge(slot), max), c);
         }
+        long zero = counter(0, ZERO_SLOT) + counter(BLOCKS, ZERO_SLOT);
         if (zero > 0) out.add(Math.max(-(double) ZERO_LIMIT, min), Math.min(ZERO_LIMIT, max), zero);
-        for (int b = 0; b < BLOCKS; b++) {
-            long[] block = positive[b];
-            if (block == null) continue;
-            for (int i = 0; i < BLOCK; i++) {
-                if (block[i] == 0) continue;
-                int key = b * BLOCK + i;
-                out.add(Math.max(lowerEdge(key), min), Math.min(upperEdge(key), max), block[i]);
-            }
+        for (int slot = BLOCK; slot < BLOCKS * BLOCK; slot++) {
+            long c = counter(0, slot);
+            if (c > 0) out.add(Math.max(lowerEdge(slot), min), Math.min(upperEdge(slot), max), c);
         }
         return out.build();
     }
@@ -136,43 +129,46 @@ final class StreamingHistogram {
     HistogramBins magnitudes() {
         BinList out = new BinList();
         if (count == 0) return out.build();
+        long zero = counter(0, ZERO_SLOT) + counter(BLOCKS, ZERO_SLOT);
         if (zero > 0) {
             double a = Math.max(-(double) ZERO_LIMIT, min);
             double b = Math.min(ZERO_LIMIT, max);
             double lo = a >= 0 ? a : b <= 0 ? -b : 0;
             out.add(lo, Math.max(Math.abs(a), Math.abs(b)), zero);
         }
-        for (int b = 0; b < BLOCKS; b++) {
-            long[] pos = positive[b];
-            long[] neg = negative[b];
-            if (pos == null && neg == null) continue;
-            for (int i = 0; i < BLOCK; i++) {
-                long p = pos == null ? 0 : pos[i];
-                long n = neg == null ? 0 : neg[i];
-                if (p == 0 && n == 0) continue;
-                int key = b * BLOCK + i;
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                if (p > 0) {
-                    lo = Math.max(lowerEdge(key), min);
-                    hi = Math.min(upperEdge(key), max);
-                }
-                if (n > 0) {
-                    lo = Math.min(lo, -Math.min(-lowerEdge(key), max));
-                    hi = Math.max(hi, -Math.max(-upperEdge(key), min));
-                }
-                out.add(lo, hi, p + n);
+        for (int slot = BLOCK; slot < BLOCKS * BLOCK; slot++) {
+            long p = counter(0, slot);
+            long n = counter(BLOCKS, slot);
+            if (p == 0 && n == 0) continue;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            if (p > 0) {
+                lo = Math.max(lowerEdge(slot), min);
+                hi = Math.min(upperEdge(slot), max);
             }
+            if (n > 0) {
+                lo = Math.min(lo, -Math.min(-lowerEdge(slot), max));
+                hi = Math.max(hi, -Math.max(-upperEdge(slot), min));
+            }
+            out.add(lo, hi, p + n);
         }
         return out.build();
     }
 
-    private static double lowerEdge(int key) {
-        return Float.intBitsToFloat((key + KEY_MIN) << SHIFT);
+    /** The counter of {@code slot} in the half starting at block {@code half}; 0 where no block was allocated. */
+    private long counter(int half, int slot) {
+        long[] block = blocks[half + (slot >>> MANTISSA_BITS)];
+        return block == null ? 0 : block[slot & (BLOCK - 1)];
     }
 
-    private static double upperEdge(int key) {
-        return Float.intBitsToFloat((key + KEY_MIN + 1) << SHIFT);
+    /** Lower edge of {@code |x|} for a slot from {@code BLOCK} on (an exact float). */
+    private static double lowerEdge(int slot) {
+        return Float.intBitsToFloat((slot + SLOT_BASE) << SHIFT);
+    }
+
+    /** Upper edge of {@code |x|} for a slot from {@code BLOCK} on (an exact float; +inf above the largest float). */
+    private static double upperEdge(int slot) {
+        return Float.intBitsToFloat((slot + SLOT_BASE + 1) << SHIFT);
     }
 
     /** Growable parallel arrays for building a {@link HistogramBins}. */

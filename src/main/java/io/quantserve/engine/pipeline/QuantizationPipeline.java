@@ -69,21 +69,22 @@ public final class QuantizationPipeline {
             if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
             RetainingIterator batches = new RetainingIterator(stream, request.parityBatches());
             progress.stage("weights");
-            Function<LayerPlan, ActivationAlgorithm> algorithms = p ->
-                    config.layer(p.layer().name()).orElseThrow().activation().algorithm();
-            String algorithm =
-                    ActivationObservers.describe(plans.stream().map(algorithms).toList());
+            Function<String, ActivationAlgorithm> algorithmOf =
+                    name -> config.layer(name).orElseThrow().activation().algorithm();
             LayerQuantizer.Result result = LayerQuantizer.computeFactors(
                     fused.model(),
                     plans,
-                    algorithms,
+                    p -> algorithmOf.apply(p.layer().name()),
                     batches,
                     batchNum,
                     SessionSettings.defaults(),
                     progress,
                     scratch.dir());
-            notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
             List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
+            String algorithm = ActivationObservers.describe(layers.stream()
+                    .map(l -> algorithmOf.apply(l.layer().name()))
+                    .toList());
+            notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
             RunOptions options = new RunOptions(
                     "quantize",
                     request.batchSize(),
