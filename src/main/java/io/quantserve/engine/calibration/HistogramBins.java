@@ -115,15 +115,60 @@ final class HistogramBins {
         return new Cumulative(n, s1, s2);
     }
 
+    /**
+     * Count, sum and sum of squares of the values strictly below {@code t}, into {@code out[0..2]}: the same
+     * quantities as {@link #below} at one point, found by binary search over prefix sums (O(log bins) after a
+     * one-time O(bins) pass).
+     */
+    void momentsBelow(double t, double[] out) {
+        if (prefixCount == null) buildPrefix();
+        int lowIndex = 0;
+        int highIndex = counts.length; // first bin not entirely below t
+        while (lowIndex < highIndex) {
+            int mid = (lowIndex + highIndex) >>> 1;
+            if (hi[mid] < t || (hi[mid] == t && lo[mid] < hi[mid])) lowIndex = mid + 1;
+            else highIndex = mid;
+        }
+        int b = lowIndex;
+        double n = prefixCount[b];
+        double s1 = prefixSum[b];
+        double s2 = prefixSumOfSquares[b];
+        if (b < counts.length && lo[b] < t && t < hi[b]) {
+            double part = counts[b] * (t - lo[b]) / (hi[b] - lo[b]);
+            n += part;
+            s1 += part * (lo[b] + t) / 2;
+            s2 += part * meanSquare(lo[b], t);
+        }
+        out[0] = n;
+        out[1] = s1;
+        out[2] = s2;
+    }
+
+    private double[] prefixCount;
+    private double[] prefixSum;
+    private double[] prefixSumOfSquares;
+
+    private void buildPrefix() {
+        int size = counts.length;
+        double[] n = new double[size + 1];
+        double[] s1 = new double[size + 1];
+        double[] s2 = new double[size + 1];
+        for (int i = 0; i < size; i++) {
+            double c = counts[i];
+            n[i + 1] = n[i] + c;
+            s1[i + 1] = s1[i] + c * (lo[i] + hi[i]) / 2;
+            s2[i + 1] = s2[i] + c * meanSquare(lo[i], hi[i]);
+        }
+        prefixSum = s1;
+        prefixSumOfSquares = s2;
+        prefixCount = n;
+    }
+
     /** Sum and sum of squares of all values, as {@code {count, sum, sumOfSquares}}. */
     double[] totals() {
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = 0; i < counts.length; i++) {
-            s1 += counts[i] * (lo[i] + hi[i]) / 2;
-            s2 += counts[i] * meanSquare(lo[i], hi[i]);
-        }
-        return new double[] {total, s1, s2};
+        if (prefixCount == null) buildPrefix();
+        int size = counts.length;
+        return new double[] {prefixCount[size], prefixSum[size], prefixSumOfSquares[size]};
     }
 
     /** Mean of {@code x²} for {@code x} uniform on {@code [a, b]}. */

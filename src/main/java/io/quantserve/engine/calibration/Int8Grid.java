@@ -45,34 +45,35 @@ public record Int8Grid(float scale, int offset) {
         return level(x) * (double) scale;
     }
 
-    /** The mean of {@code (x − dequantized(x))²} for {@code x} uniform on {@code [a, b]}; at {@code a} when a = b. */
-    double meanSquaredError(double a, double b) {
-        if (!(a < b)) {
-            double d = a - dequantized(a);
-            return d * d;
-        }
+    /**
+     * The histogram's estimate of {@code Σ(x − x̂)²}: values spread uniformly within their bins. Each quantization
+     * level {@code j} (the values that round to {@code j·scale}, the outermost levels taking everything beyond them)
+     * contributes {@code Σx² − 2·j·scale·Σx + (j·scale)²·n} over its interval, read from the bins' prefix moments,
+     * so a grid costs O(levels · log bins) rather than a pass over the bins.
+     */
+    double squaredError(HistogramBins bins) {
+        if (bins.total() == 0) return 0;
         double s = scale;
-        int lowest = -128 - offset;
-        int highest = 127 - offset;
-        long first = level(a);
-        long last = level(b);
+        long first = level(bins.min());
+        long last = level(bins.max());
+        double[] totals = bins.totals();
+        double[] below = {0, 0, 0};
+        double[] next = new double[3];
         double sum = 0;
         for (long j = first; j <= last; j++) {
-            double u = j == lowest ? a : Math.max(a, (j - 0.5) * s);
-            double v = j == highest ? b : Math.min(b, (j + 0.5) * s);
-            if (v <= u) continue;
-            double w = v - u;
-            double d = (u + v) / 2 - j * s;
-            sum += w * (d * d + w * w / 12);
-        }
-        return sum / (b - a);
-    }
-
-    /** Sum over the bins of count × mean squared quantization error: the histogram's estimate of Σ(x − x̂)². */
-    double squaredError(HistogramBins bins) {
-        double sum = 0;
-        for (int i = 0; i < bins.size(); i++) {
-            sum += bins.count(i) * meanSquaredError(bins.lo(i), bins.hi(i));
+            if (j == last) {
+                System.arraycopy(totals, 0, next, 0, 3);
+            } else {
+                bins.momentsBelow((j + 0.5) * s, next);
+            }
+            double n = next[0] - below[0];
+            double s1 = next[1] - below[1];
+            double s2 = next[2] - below[2];
+            double c = j * s;
+            sum += Math.max(0, s2 - 2 * c * s1 + c * c * n);
+            double[] swap = below;
+            below = next;
+            next = swap;
         }
         return sum;
     }
