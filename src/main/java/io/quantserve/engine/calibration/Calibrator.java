@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,51 +19,36 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
  * calibrates) is augmented so that every observed tensor is also a graph output, tensors inside
  * {@code If}/{@code Loop}/{@code Scan} bodies included ({@link SubgraphTaps}: all iterations of a loop body, no
- * values when a branch is not taken); each batch's values stream into that tensor's {@link ActivationObserver}
+ * values when a branch is not taken); each batch's values stream into that tensor's {@link ActivationObserver}s
  * and are dropped, so memory does not grow with the number of batches.
  */
 public final class Calibrator {
     private Calibrator() {}
 
     /**
-     * What one pass observed.
-     *
-     * @param observers observed tensor → its observer after the pass, in the order the tensors were given
-     * @param unseen observed tensors that held no value in any batch (e.g. computed only in an {@code If} branch
-     *     that was never taken); their observers saw nothing
-     */
-    public record Observations(Map<String, ActivationObserver> observers, Set<String> unseen) {
-        public Observations {
-            observers = Collections.unmodifiableMap(new LinkedHashMap<>(observers));
-            unseen = Collections.unmodifiableSet(new LinkedHashSet<>(unseen));
-        }
-    }
-
-    /**
      * @param model the model to run
      * @param tensors observed tensor → the layers reading it (for error messages), in a fixed order
-     * @param observers creates one observer per tensor
+     * @param observers observed tensor → the observers fed with its values (one per range algorithm in use on it);
+     *     the same keys as {@code tensors}
      * @param batches the feeds; at most {@code batchNum} are used
      * @param scratch folder for the augmented model file
-     * @return the observers after the pass and the tensors that never held a value
+     * @return the observed tensors that held no value in any batch (e.g. computed only in an {@code If} branch that
+     *     was never taken); their observers saw nothing
      */
-    public static Observations run(
+    public static Set<String> run(
             OnnxModel model,
             Map<String, List<String>> tensors,
-            Supplier<ActivationObserver> observers,
+            Map<String, List<ActivationObserver>> observers,
             Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
             ProgressListener progress,
             Path scratch) {
-        Map<String, ActivationObserver> result = new LinkedHashMap<>();
-        tensors.keySet().forEach(t -> result.put(t, observers.get()));
         Set<String> graphInputs = new HashSet<>();
         model.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
         List<String> fetched = new ArrayList<>();
@@ -80,7 +64,7 @@ public final class Calibrator {
             while (done < batchNum && batches.hasNext()) {
                 Map<String, Tensor> feed = batches.next();
                 Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
-                for (var e : result.entrySet()) {
+                for (var e : observers.entrySet()) {
                     Tensor v = graphInputs.contains(e.getKey())
                             ? feed.get(e.getKey())
                             : values.get(tapped.outputs().get(e.getKey()));
@@ -89,7 +73,7 @@ public final class Calibrator {
                     }
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
-                    e.getValue().accept(f);
+                    for (ActivationObserver o : e.getValue()) o.accept(f);
                     counts.merge(e.getKey(), (long) f.length, Long::sum);
                 }
                 done++;
@@ -107,8 +91,8 @@ public final class Calibrator {
             }
         }
         Set<String> unseen = new LinkedHashSet<>();
-        for (String t : result.keySet()) if (counts.getOrDefault(t, 0L) == 0) unseen.add(t);
-        return new Observations(result, unseen);
+        for (String t : observers.keySet()) if (counts.getOrDefault(t, 0L) == 0) unseen.add(t);
+        return unseen;
     }
 
     private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {

@@ -1,10 +1,10 @@
 package io.quantserve.engine.pipeline;
 
-import io.quantserve.engine.calibration.MinMaxObserver;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.BatchPlan;
 import io.quantserve.engine.calibration.data.BatchStream;
 import io.quantserve.engine.calibration.data.CalibrationData;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.config.ConfigFactory;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
@@ -18,6 +18,7 @@ import io.quantserve.engine.layers.LayerScan;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.quant.ActivationObservers;
 import io.quantserve.engine.quant.LayerFactors;
 import io.quantserve.engine.quant.LayerPlan;
 import io.quantserve.engine.quant.LayerQuantization;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → plan → calibrate (weights
@@ -67,23 +69,28 @@ public final class QuantizationPipeline {
             if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
             RetainingIterator batches = new RetainingIterator(stream, request.parityBatches());
             progress.stage("weights");
+            Function<String, ActivationAlgorithm> algorithmOf =
+                    name -> config.layer(name).orElseThrow().activation().algorithm();
             LayerQuantizer.Result result = LayerQuantizer.computeFactors(
                     fused.model(),
                     plans,
-                    MinMaxObserver::new,
+                    p -> algorithmOf.apply(p.layer().name()),
                     batches,
                     batchNum,
                     SessionSettings.defaults(),
                     progress,
                     scratch.dir());
-            notes.add("activation ranges: min/max over " + batches.consumed() + " batch(es)");
             notes.addAll(result.notes());
             List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
+            String algorithm = ActivationObservers.describe(layers.stream()
+                    .map(l -> algorithmOf.apply(l.layer().name()))
+                    .toList());
+            notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
             RunOptions options = new RunOptions(
                     "quantize",
                     request.batchSize(),
                     batchNum,
-                    "minmax",
+                    algorithm,
                     config.biasOverflowPolicy().jsonName(),
                     layers.stream().map(l -> l.layer().name()).toList(),
                     floatLayers);

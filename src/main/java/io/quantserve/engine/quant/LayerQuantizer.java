@@ -4,6 +4,7 @@ import io.quantserve.engine.calibration.ActivationObserver;
 import io.quantserve.engine.calibration.Calibrator;
 import io.quantserve.engine.calibration.ClipRange;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.GraphScopes.ScopedInitializer;
 import io.quantserve.engine.onnx.OnnxModel;
@@ -18,20 +19,22 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Computes the factors of every planned layer, AMCT's way: weights first (ARQ), then one calibration pass over a
  * model whose weights are already quantized-dequantized, so each activation range reflects the quantized layers
- * before it. Layers inside {@code If}/{@code Loop}/{@code Scan} bodies are handled like main-graph layers: their
- * weights are dequantized where they are stored (the body or an enclosing graph), and their inputs observed over
- * every iteration that computes them.
+ * before it. Each layer's range comes from the observer of its configured {@link ActivationAlgorithm}. Layers
+ * inside {@code If}/{@code Loop}/{@code Scan} bodies are handled like main-graph layers: their weights are
+ * dequantized where they are stored (the body or an enclosing graph), and their inputs observed over every
+ * iteration that computes them.
  */
 public final class LayerQuantizer {
     private LayerQuantizer() {}
 
     /**
-     * Factors per layer (plan order), the clip range observed for each quantized input tensor, and notes for the
+     * Factors per layer (plan order), the clip range chosen for each layer's input (plan order), and notes for the
      * run report (layers whose input never held a value, which keep AMCT's degenerate {@code scale_d = 1}).
      */
     public record Result(Map<String, LayerFactors> factors, Map<String, ClipRange> ranges, List<String> notes) {
@@ -40,10 +43,14 @@ public final class LayerQuantizer {
         }
     }
 
+    /**
+     * @param algorithms the range algorithm of each planned layer; layers reading the same tensor with the same
+     *     algorithm and the same symmetry share one observer
+     */
     public static Result computeFactors(
             OnnxModel fused,
             List<LayerPlan> plans,
-            Supplier<ActivationObserver> observers,
+            Function<LayerPlan, ActivationAlgorithm> algorithms,
             Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
@@ -73,18 +80,30 @@ public final class LayerQuantizer {
                 scope -> dequantizedByScope.get(scope.path()).forEach(scope.editor()::replaceInitializer)));
 
         Map<String, List<String>> observed = new LinkedHashMap<>();
+        Map<String, List<ActivationObserver>> feeds = new LinkedHashMap<>();
+        Map<ObserverKey, ActivationObserver> observers = new LinkedHashMap<>();
+        Map<String, ObserverKey> keys = new LinkedHashMap<>();
         for (LayerPlan p : plans) {
-            observed.computeIfAbsent(p.layer().dataInput(), k -> new ArrayList<>())
+            String tensor = p.layer().dataInput();
+            observed.computeIfAbsent(tensor, k -> new ArrayList<>())
                     .add(p.layer().name());
+            ObserverKey key = new ObserverKey(tensor, algorithms.apply(p), p.asymmetric());
+            keys.put(p.layer().name(), key);
+            observers.computeIfAbsent(key, k -> {
+                ActivationObserver o = ActivationObservers.create(k.algorithm(), k.asymmetric());
+                feeds.computeIfAbsent(tensor, t -> new ArrayList<>()).add(o);
+                return o;
+            });
         }
         progress.stage("calibrate");
-        Calibrator.Observations seen =
-                Calibrator.run(calibrationModel, observed, observers, batches, batchNum, settings, progress, scratch);
+        Set<String> unseen =
+                Calibrator.run(calibrationModel, observed, feeds, batches, batchNum, settings, progress, scratch);
 
+        Map<ObserverKey, ClipRange> chosen = new LinkedHashMap<>();
+        observers.forEach((key, o) -> chosen.put(key, o.range()));
         Map<String, ClipRange> ranges = new LinkedHashMap<>();
-        seen.observers().forEach((tensor, obs) -> ranges.put(tensor, obs.range()));
         List<String> notes = new ArrayList<>();
-        for (String tensor : seen.unseen()) {
+        for (String tensor : unseen) {
             for (String layer : observed.get(tensor)) {
                 notes.add("layer '" + layer + "' saw no calibration data (input '" + tensor
                         + "' held no value in any batch, e.g. an If branch never taken): scale_d = 1, offset_d = 0"
@@ -93,12 +112,16 @@ public final class LayerQuantizer {
         }
         Map<String, LayerFactors> factors = new LinkedHashMap<>();
         for (LayerPlan p : plans) {
-            ActivationParams a = ActivationFactors.compute(
-                    p.layer().name(), ranges.get(p.layer().dataInput()), p.asymmetric());
+            ClipRange range = chosen.get(keys.get(p.layer().name()));
+            ranges.put(p.layer().name(), range);
+            ActivationParams a = ActivationFactors.compute(p.layer().name(), range, p.asymmetric());
             factors.put(
                     p.layer().name(),
                     new LayerFactors(a, weightScales.get(p.layer().name())));
         }
         return new Result(factors, ranges, notes);
     }
+
+    /** One observer per tensor, algorithm (with its parameters) and symmetry. */
+    private record ObserverKey(String tensor, ActivationAlgorithm algorithm, boolean asymmetric) {}
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,10 +92,12 @@ class SubgraphTapsTest {
         List<Map<String, Tensor>> batches = List.of(
                 Map.of("x", TinyModel.random(7, -1f, 1f, 3, 4)), Map.of("x", TinyModel.random(8, -1f, 1f, 3, 4)));
 
-        Calibrator.Observations seen = Calibrator.run(
+        MinMaxObserver hIn = new MinMaxObserver();
+        MinMaxObserver mObs = new MinMaxObserver();
+        Set<String> unseen = Calibrator.run(
                 model,
                 Map.of("h_in", List.of("mm_body"), "m", List.of("none")),
-                MinMaxObserver::new,
+                Map.of("h_in", List.of(hIn), "m", List.of(mObs)),
                 batches.iterator(),
                 2,
                 SessionSettings.unoptimized(),
@@ -125,14 +128,14 @@ class SubgraphTapsTest {
                 }
             }
         }
-        ClipRange h = seen.observers().get("h_in").range();
+        ClipRange h = hIn.range();
         assertThat(h.min()).isEqualTo(lo);
         assertThat(h.max()).isEqualTo(hi);
         assertThat(h.max()).as("later iterations reach beyond x").isGreaterThan(xHi * 1.3f);
-        ClipRange m = seen.observers().get("m").range();
+        ClipRange m = mObs.range();
         assertThat(m.min()).isEqualTo(mLo);
         assertThat(m.max()).isEqualTo(mHi);
-        assertThat(seen.unseen()).isEmpty();
+        assertThat(unseen).isEmpty();
     }
 
     @Test
@@ -221,19 +224,21 @@ class SubgraphTapsTest {
 
     @Test
     void aBranchNeverTakenIsReportedUnseen() {
-        Calibrator.Observations seen = Calibrator.run(
+        MinMaxObserver yElse = new MinMaxObserver();
+        MinMaxObserver rObs = new MinMaxObserver();
+        Set<String> unseen = Calibrator.run(
                 ControlFlowModels.ifWithConvs(),
                 Map.of("r", List.of("conv_then"), "y_else", List.of("probe")),
-                MinMaxObserver::new,
+                Map.of("r", List.of(rObs), "y_else", List.of(yElse)),
                 List.of(Map.of("x", ifBatch(3, true)), Map.of("x", ifBatch(4, true)))
                         .iterator(),
                 2,
                 SessionSettings.unoptimized(),
                 ProgressListener.NONE,
                 tmp);
-        assertThat(seen.unseen()).containsExactly("y_else");
-        assertThat(seen.observers().get("y_else").range()).isEqualTo(new ClipRange(0f, 0f));
-        assertThat(seen.observers().get("r").range().max()).isGreaterThan(1f);
+        assertThat(unseen).containsExactly("y_else");
+        assertThat(yElse.range()).isEqualTo(new ClipRange(0f, 0f));
+        assertThat(rObs.range().max()).isGreaterThan(1f);
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.quantserve.engine.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantserve.engine.calibration.MinMaxObserver;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.layers.LayerFinder;
 import io.quantserve.engine.layers.LayerScan;
 import io.quantserve.engine.onnx.OnnxModel;
@@ -50,7 +50,7 @@ class ExportersTest {
         var result = LayerQuantizer.computeFactors(
                 model,
                 plans,
-                MinMaxObserver::new,
+                p -> new ActivationAlgorithm.MinMax(),
                 batches(3).iterator(),
                 3,
                 SessionSettings.defaults(),

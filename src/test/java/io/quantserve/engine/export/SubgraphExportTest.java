@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.quantserve.engine.calibration.MinMaxObserver;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.layers.LayerFinder;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.GraphScopes;
@@ -65,7 +65,7 @@ class SubgraphExportTest {
         var result = LayerQuantizer.computeFactors(
                 model,
                 plans,
-                MinMaxObserver::new,
+                p -> new ActivationAlgorithm.MinMax(),
                 batches.iterator(),
                 batches.size(),
                 SessionSettings.defaults(),

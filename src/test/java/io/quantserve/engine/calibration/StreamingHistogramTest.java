@@ -1,0 +1,150 @@
+package io.quantserve.engine.calibration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class StreamingHistogramTest {
+    /** Bin width bound: 2^-10 of the magnitude, or the zero bin's half-width. */
+    private static double binWidth(double x) {
+        return Math.max(Math.abs(x) * 0x1p-10, 0x1p-31);
+    }
+
+    @Test
+    void everyRankIsFoundWithinOneBinOfTheSortedValue() {
+        for (float[] values : new float[][] {
+            Samples.gaussian(1, 10_000, 3), Samples.laplace(2, 10_000, 0.01), Samples.reluLike(3, 10_000)
+        }) {
+            StreamingHistogram h = new StreamingHistogram();
+            h.accept(values);
+            HistogramBins bins = h.signed();
+            float[] sorted = values.clone();
+            Arrays.sort(sorted);
+            assertThat(bins.total()).isEqualTo(values.length);
+            assertThat(bins.min()).isEqualTo(sorted[0]);
+            assertThat(bins.max()).isEqualTo(sorted[sorted.length - 1]);
+            for (int k = 1; k <= sorted.length; k++) {
+                double x = sorted[k - 1];
+                assertThat(Math.abs(bins.valueAtRank(k) - x)).as("rank %d", k).isLessThanOrEqualTo(binWidth(x));
+            }
+        }
+    }
+
+    @Test
+    void binsAreOrderedDisjointAndHoldTheirValues() {
+        float[] values = Samples.gaussian(4, 50_000, 5);
+        StreamingHistogram h = new StreamingHistogram();
+        h.accept(values);
+        HistogramBins bins = h.signed();
+        for (int i = 0; i < bins.size(); i++) {
+            assertThat(bins.lo(i)).isLessThanOrEqualTo(bins.hi(i));
+            assertThat(bins.hi(i) - bins.lo(i)).isLessThanOrEqualTo(binWidth(bins.hi(i)) + 1e-300);
+            if (i > 0) assertThat(bins.lo(i)).isGreaterThanOrEqualTo(bins.hi(i - 1));
+        }
+        // Cumulative counts agree with direct counting at arbitrary points, up to one bin of interpolation.
+        double[] points = {-7.5, -1, -0.001, 0, 0.25, 3, 100};
+        double[] below = bins.below(points).count();
+        for (int p = 0; p < points.length; p++) {
+            long direct = 0;
+            long near = 0;
+            for (float v : values) {
+                if (v < points[p]) direct++;
+                if (Math.abs(v - points[p]) <= binWidth(points[p])) near++;
+            }
+            assertThat(Math.abs(below[p] - direct)).as("below %s", points[p]).isLessThanOrEqualTo(near);
+        }
+    }
+
+    @Test
+    void magnitudesFoldBothSigns() {
+        float[] values = {-3f, 3f, -0.5f, 0f, 1e-20f, -1e-20f, 2f};
+        StreamingHistogram h = new StreamingHistogram();
+        h.accept(values);
+        HistogramBins m = h.magnitudes();
+        assertThat(m.total()).isEqualTo(7);
+        assertThat(m.max()).isEqualTo(3.0);
+        assertThat(m.count(m.size() - 1)).isEqualTo(2); // -3 and 3 share a bin
+        assertThat(m.count(0)).isEqualTo(3); // the zero bin
+        assertThat(m.valueAtRank(7)).isEqualTo(3.0);
+    }
+
+    @Test
+    void stateDependsOnlyOnTheMultisetOfValues() {
+        float[] values = Samples.laplace(5, 100_000, 2);
+        HistogramBins whole = fed(Samples.split(values, values.length));
+        float[] shuffled = values.clone();
+        Samples.shuffle(shuffled, 99);
+        for (HistogramBins other : new HistogramBins[] {
+            fed(Samples.split(values, 1)),
+            fed(Samples.split(values, 4096, 0, 17)),
+            fed(Samples.randomSplit(values, 3)),
+            fed(Samples.split(shuffled, 1000))
+        }) {
+            assertThat(other.size()).isEqualTo(whole.size());
+            for (int i = 0; i < whole.size(); i++) {
+                assertThat(other.count(i)).isEqualTo(whole.count(i));
+                assertThat(Double.doubleToRawLongBits(other.lo(i))).isEqualTo(Double.doubleToRawLongBits(whole.lo(i)));
+                assertThat(Double.doubleToRawLongBits(other.hi(i))).isEqualTo(Double.doubleToRawLongBits(whole.hi(i)));
+            }
+        }
+    }
+
+    @Test
+    void memoryStaysConstantOverTenMillionValues() {
+        // Magnitudes in [1/4, 64) and zeros: 8 octaves per sign, all touched in the first batch.
+        SplittableRandom r = new SplittableRandom(11);
+        StreamingHistogram h = new StreamingHistogram();
+        IfmrObserver observer = new IfmrObserver(IfmrObserverTest.AMCT, true);
+        float[] batch = new float[100_000];
+        long afterFirst = -1;
+        for (int b = 0; b < 100; b++) {
+            for (int i = 0; i < batch.length; i++) {
+                double mag = Math.scalb(1.0 + r.nextDouble(), r.nextInt(8) - 2);
+                batch[i] = r.nextInt(5) == 0 ? 0f : (float) (r.nextBoolean() ? mag : -mag);
+            }
+            h.accept(batch);
+            observer.accept(batch);
+            if (b == 0) afterFirst = h.retainedBins();
+        }
+        assertThat(h.count()).isEqualTo(10_000_000L);
+        // 8 octaves per sign, plus the zero bin's block: 17 blocks of 1024 counters.
+        assertThat(h.retainedBins()).isEqualTo(afterFirst).isEqualTo(17L * 1024);
+        assertThat(h.retainedBins()).isLessThanOrEqualTo(StreamingHistogram.MAX_RETAINED_BINS);
+        assertThat(observer.retainedBins()).isEqualTo(afterFirst);
+    }
+
+    @Test
+    void retainedBinsAreBoundedWhateverTheValues() {
+        StreamingHistogram h = new StreamingHistogram();
+        SplittableRandom r = new SplittableRandom(12);
+        float[] batch = new float[100_000];
+        for (int b = 0; b < 20; b++) {
+            for (int i = 0; i < batch.length; i++) batch[i] = Float.intBitsToFloat(r.nextInt() & 0xff7fffff);
+            h.accept(batch);
+        }
+        assertThat(h.retainedBins()).isLessThanOrEqualTo(StreamingHistogram.MAX_RETAINED_BINS);
+        assertThat(StreamingHistogram.MAX_RETAINED_BINS).isEqualTo(2L * 161 * 1024);
+    }
+
+    @Test
+    void extremeFloatsAreCountedAndNonFiniteRefused() {
+        StreamingHistogram h = new StreamingHistogram();
+        h.accept(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f});
+        HistogramBins bins = h.signed();
+        assertThat(bins.min()).isEqualTo(-Float.MAX_VALUE);
+        assertThat(bins.max()).isEqualTo(Float.MAX_VALUE);
+        assertThat(bins.total()).isEqualTo(4);
+        assertThatThrownBy(() -> h.accept(new float[] {Float.NaN})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> h.accept(new float[] {Float.NEGATIVE_INFINITY}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static HistogramBins fed(java.util.List<float[]> batches) {
+        StreamingHistogram h = new StreamingHistogram();
+        batches.forEach(h::accept);
+        return h.signed();
+    }
+}
