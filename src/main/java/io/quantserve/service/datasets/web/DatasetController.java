@@ -1,0 +1,113 @@
+package io.quantserve.service.datasets.web;
+
+import io.quantserve.service.datasets.Dataset;
+import io.quantserve.service.datasets.DatasetCatalog;
+import io.quantserve.service.security.Caller;
+import io.quantserve.service.web.Cursor;
+import io.quantserve.service.web.SpooledFile;
+import io.quantserve.service.web.UploadNames;
+import io.quantserve.service.web.UploadSpool;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** {@code /v1/datasets}: upload (raw body or multipart), get, list, delete. */
+@RestController
+@RequestMapping("/v1/datasets")
+@Validated
+class DatasetController {
+    private static final String DEFAULT_NAME = "dataset";
+
+    private final DatasetCatalog catalog;
+    private final UploadSpool spool;
+
+    DatasetController(DatasetCatalog catalog, UploadSpool spool) {
+        this.catalog = catalog;
+        this.spool = spool;
+    }
+
+    @Operation(
+            summary = "Upload a dataset (.npz, .npy or a zip of an ONNX test-data folder) as the raw request body",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                                            schema = @Schema(type = "string", format = "binary"))))
+    @PostMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<DatasetView> uploadRaw(
+            Caller caller, @RequestParam(required = false) @Nullable String name, HttpServletRequest request)
+            throws IOException {
+        spool.checkAnnounced(request.getContentLengthLong(), "dataset upload");
+        try (InputStream body = request.getInputStream();
+                SpooledFile file = spool.spool(body, request.getContentLengthLong(), "dataset upload")) {
+            return created(catalog.register(caller.tenantId(), UploadNames.clean(name, DEFAULT_NAME), file));
+        }
+    }
+
+    @Operation(summary = "Upload a dataset as the multipart form part 'file'")
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<DatasetView> uploadMultipart(
+            Caller caller,
+            @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) @Nullable String name)
+            throws IOException {
+        try (InputStream body = file.getInputStream();
+                SpooledFile spooled = spool.spool(body, file.getSize(), "dataset upload")) {
+            String given = name != null ? name : file.getOriginalFilename();
+            return created(catalog.register(caller.tenantId(), UploadNames.clean(given, DEFAULT_NAME), spooled));
+        }
+    }
+
+    @Operation(summary = "A dataset's metadata: arrays, shapes, dtypes, sample count")
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    DatasetView get(Caller caller, @PathVariable UUID id) {
+        return view(catalog.get(caller.tenantId(), id));
+    }
+
+    @Operation(summary = "The caller's datasets, newest first")
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    DatasetPage list(
+            Caller caller,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
+            @RequestParam(required = false) @Nullable String cursor) {
+        var page = catalog.list(caller.tenantId(), Cursor.decode(cursor), limit);
+        return new DatasetPage(page.items().stream().map(this::view).toList(), page.nextCursor());
+    }
+
+    @Operation(summary = "Delete a dataset and its file")
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        catalog.delete(caller.tenantId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private DatasetView view(Dataset d) {
+        return DatasetView.of(d, catalog.arrays(d));
+    }
+
+    private ResponseEntity<DatasetView> created(Dataset d) {
+        return ResponseEntity.created(URI.create("/v1/datasets/" + d.id())).body(view(d));
+    }
+}
