@@ -4,6 +4,8 @@ import io.quantserve.engine.QuantServeException;
 import io.quantserve.service.storage.ObjectNotFoundException;
 import io.quantserve.service.storage.StorageException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(BadRequestException.class)
     ResponseEntity<Object> badRequest(BadRequestException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.BAD_REQUEST, Problems.INVALID_REQUEST, e.getMessage()), request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> constraints(ConstraintViolationException e, WebRequest request) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            errors.add(Map.of("field", v.getPropertyPath().toString(), "message", v.getMessage()));
+        }
+        return invalid(errors, new HttpHeaders(), request);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

@@ -20,7 +20,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,7 +33,6 @@ import org.springframework.web.multipart.MultipartFile;
 /** {@code /v1/datasets}: upload (raw body or multipart), get, list, delete. */
 @RestController
 @RequestMapping("/v1/datasets")
-@Validated
 class DatasetController {
     private static final String DEFAULT_NAME = "dataset";
 

@@ -26,7 +26,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,7 +39,6 @@ import org.springframework.web.multipart.MultipartFile;
 /** {@code /v1/models}: upload (raw body or multipart), get, list, delete, and the generated AMCT config. */
 @RestController
 @RequestMapping("/v1/models")
-@Validated
 class ModelController {
     private static final String DEFAULT_NAME = "model.onnx";
 
