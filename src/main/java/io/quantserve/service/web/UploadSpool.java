@@ -1,5 +1,6 @@
 package io.quantserve.service.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +12,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Copies uploads to scratch files in bounded buffers, hashing them on the way and enforcing
@@ -33,6 +38,48 @@ public final class UploadSpool {
             Files.createDirectories(scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the scratch folder " + scratch, e);
+        }
+    }
+
+    /** Name of the multipart part that carries the file. */
+    public static final String FILE_PART = "file";
+
+    /**
+     * An upload received into a scratch file; closing deletes it.
+     *
+     * @param file the spooled content
+     * @param fileName the file name the client gave the multipart part, {@code null} for a raw body
+     */
+    public record Received(SpooledFile file, @Nullable String fileName) implements AutoCloseable {
+        @Override
+        public void close() {
+            file.close();
+        }
+    }
+
+    /**
+     * Receives the file of an upload request: the multipart part {@value #FILE_PART} of a
+     * {@code multipart/form-data} request, else the raw request body.
+     *
+     * @throws BadRequestException when a multipart request has no {@value #FILE_PART} part
+     * @throws PayloadTooLargeException when the file is or claims to be over the limit
+     */
+    public Received receive(HttpServletRequest request, String what) throws IOException {
+        MultipartHttpServletRequest multipart = WebUtils.getNativeRequest(request, MultipartHttpServletRequest.class);
+        if (multipart != null) {
+            MultipartFile part = multipart.getFile(FILE_PART);
+            if (part == null) {
+                throw new BadRequestException(
+                        "a multipart " + what + " carries the file in the part named '" + FILE_PART + "'");
+            }
+            try (InputStream in = part.getInputStream()) {
+                return new Received(spool(in, part.getSize(), what), part.getOriginalFilename());
+            }
+        }
+        long announced = request.getContentLengthLong();
+        checkAnnounced(announced, what);
+        try (InputStream in = request.getInputStream()) {
+            return new Received(spool(in, announced, what), null);
         }
     }
 

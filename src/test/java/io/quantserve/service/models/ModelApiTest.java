@@ -244,6 +244,11 @@ class ModelApiTest extends ServiceTest {
         assertThat(cursor.status()).isEqualTo(400);
         assertThat(cursor.problemType()).isEqualTo(PROBLEMS + "invalid-request");
 
+        Response wrongPart = t.client().postMultipart("/v1/models", tinyModel(), "m.onnx", "model");
+        assertThat(wrongPart.status()).isEqualTo(400);
+        assertThat(wrongPart.problemType()).isEqualTo(PROBLEMS + "invalid-request");
+        assertThat(wrongPart.json().get("detail").asString()).contains("'file'");
+
         Response nowhere = t.client().get("/v1/nothing-here");
         assertThat(nowhere.status()).isEqualTo(404);
         assertThat(nowhere.problemType()).isEqualTo(PROBLEMS + "not-found");

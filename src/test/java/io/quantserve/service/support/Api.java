@@ -107,9 +107,14 @@ public final class Api {
 
         /** POST of a {@code multipart/form-data} body with the file as part {@code file}. */
         public Response postMultipart(String path, Path file, String fileName) {
+            return postMultipart(path, file, fileName, "file");
+        }
+
+        /** POST of a {@code multipart/form-data} body with the file as part {@code part}. */
+        public Response postMultipart(String path, Path file, String fileName, String part) {
             String boundary = "----quantserve-" + UUID.randomUUID();
             String head = "--" + boundary + "\r\n"
-                    + "Content-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
+                    + "Content-Disposition: form-data; name=\"" + part + "\"; filename=\"" + fileName + "\"\r\n"
                     + "Content-Type: application/octet-stream\r\n\r\n";
             String tail = "\r\n--" + boundary + "--\r\n";
             try {

@@ -7,23 +7,25 @@ import io.quantserve.service.models.Model;
 import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.security.Caller;
 import io.quantserve.service.web.Cursor;
-import io.quantserve.service.web.SpooledFile;
 import io.quantserve.service.web.UploadNames;
 import io.quantserve.service.web.UploadSpool;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -32,12 +34,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 /** {@code /v1/models}: upload (raw body or multipart), get, list, delete, and the generated AMCT config. */
 @RestController
+@Tag(name = "models", description = "ONNX models: upload, inspect, list, delete, generated AMCT config")
 @RequestMapping("/v1/models")
 class ModelController {
     private static final String DEFAULT_NAME = "model.onnx";
@@ -51,46 +53,45 @@ class ModelController {
     }
 
     @Operation(
-            summary = "Upload a model as the raw request body",
+            operationId = "uploadModel",
+            summary = "Upload an ONNX model; it is inspected before it is stored",
+            description = "The file is the raw request body (application/octet-stream, name from ?name=) or the"
+                    + " multipart/form-data part 'file' (name from the part's file name or a 'name' field).",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
-                            content =
-                                    @Content(
-                                            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
-                                            schema = @Schema(type = "string", format = "binary"))))
-    @PostMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ModelView> uploadRaw(
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                                        schema = @Schema(type = "string", format = "binary")),
+                                @Content(
+                                        mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                                        schema = @Schema(type = "object", requiredProperties = "file"),
+                                        schemaProperties =
+                                                @SchemaProperty(
+                                                        name = "file",
+                                                        schema = @Schema(type = "string", format = "binary")))
+                            }))
+    @ResponseStatus(HttpStatus.CREATED)
+    @PostMapping(
+            consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ModelView> upload(
             Caller caller, @RequestParam(required = false) @Nullable String name, HttpServletRequest request)
             throws IOException {
-        spool.checkAnnounced(request.getContentLengthLong(), "model upload");
-        try (InputStream body = request.getInputStream();
-                SpooledFile file = spool.spool(body, request.getContentLengthLong(), "model upload")) {
-            return created(catalog.register(caller.tenantId(), UploadNames.clean(name, DEFAULT_NAME), file));
+        try (UploadSpool.Received upload = spool.receive(request, "model upload")) {
+            String given = name != null ? name : upload.fileName();
+            return created(catalog.register(caller.tenantId(), UploadNames.clean(given, DEFAULT_NAME), upload.file()));
         }
     }
 
-    @Operation(summary = "Upload a model as the multipart form part 'file'")
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ModelView> uploadMultipart(
-            Caller caller,
-            @RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) @Nullable String name)
-            throws IOException {
-        try (InputStream body = file.getInputStream();
-                SpooledFile spooled = spool.spool(body, file.getSize(), "model upload")) {
-            String given = name != null ? name : file.getOriginalFilename();
-            return created(catalog.register(caller.tenantId(), UploadNames.clean(given, DEFAULT_NAME), spooled));
-        }
-    }
-
-    @Operation(summary = "A model's metadata and inspection")
+    @Operation(operationId = "getModel", summary = "A model's metadata and inspection")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ModelView get(Caller caller, @PathVariable UUID id) {
         return view(catalog.get(caller.tenantId(), id));
     }
 
-    @Operation(summary = "The caller's models, newest first")
+    @Operation(operationId = "listModels", summary = "The caller's models, newest first")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     ModelPage list(
             Caller caller,
@@ -100,14 +101,30 @@ class ModelController {
         return new ModelPage(page.items().stream().map(this::view).toList(), page.nextCursor());
     }
 
-    @Operation(summary = "Delete a model and its file")
+    @Operation(operationId = "deleteModel", summary = "Delete a model and its file")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         catalog.delete(caller.tenantId(), id);
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "AMCT create_quant_config for the model: the per-layer quantization config JSON")
+    @Operation(
+            operationId = "createModelConfig",
+            summary = "AMCT create_quant_config for the model: the per-layer quantization config JSON",
+            responses =
+                    @ApiResponse(
+                            responseCode = "200",
+                            description = "OK",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema =
+                                                    @Schema(
+                                                            type = "object",
+                                                            description = "AMCT quantization config: global keys"
+                                                                    + " (version, batch_num, activation_offset, ...)"
+                                                                    + " and one object per layer name"))))
     @GetMapping(path = "/{id}/config", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> config(
             Caller caller,
