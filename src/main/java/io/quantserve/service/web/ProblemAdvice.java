@@ -42,9 +42,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final UploadSpool spool;
+
+    ProblemAdvice(UploadSpool spool) {
+        this.spool = spool;
+    }
+
     @ExceptionHandler(QuantServeException.class)
     ResponseEntity<Object> refused(QuantServeException e, WebRequest request) {
-        return respond(Problems.of(Problems.refusedContent(), e.code(), e.getMessage()), request);
+        return respond(Problems.of(Problems.refusedContent(), e.code(), spool.redact(e.getMessage())), request);
     }
 
     @ExceptionHandler(ResourceNotFoundException.class)

@@ -20,4 +20,15 @@ public final class UploadNames {
         if (name.length() > MAX) name = name.substring(0, MAX);
         return name.isEmpty() ? fallback : name;
     }
+
+    /**
+     * A name safe as a single file name on any file system, from a display name: characters other than letters,
+     * digits, {@code .}, {@code _} and {@code -} become {@code _}, at most 100 characters, never {@code .} or
+     * {@code ..}.
+     */
+    public static String fileSafe(String displayName) {
+        String safe = displayName.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.length() > 100) safe = safe.substring(safe.length() - 100);
+        return safe.isEmpty() || safe.equals(".") || safe.equals("..") ? "upload" : safe;
+    }
 }

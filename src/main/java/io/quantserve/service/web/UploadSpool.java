@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -30,10 +31,12 @@ public final class UploadSpool {
 
     private final DataSize limit;
     private final Path scratch;
+    private final Pattern scratchPrefix;
 
     UploadSpool(UploadProperties properties) {
         this.limit = properties.maxSize();
-        this.scratch = properties.scratch();
+        this.scratch = properties.scratch().toAbsolutePath().normalize();
+        this.scratchPrefix = Pattern.compile(Pattern.quote(scratch.toString()) + "/[^/'\"\\s]+/?");
         try {
             Files.createDirectories(scratch);
         } catch (IOException e) {
@@ -47,10 +50,11 @@ public final class UploadSpool {
     /**
      * An upload received into a scratch file; closing deletes it.
      *
-     * @param file the spooled content
-     * @param fileName the file name the client gave the multipart part, {@code null} for a raw body
+     * @param file the spooled content, in a file named after the upload (see {@link UploadNames#fileSafe})
+     * @param name the upload's display name: the {@code name} parameter, else the multipart part's file name,
+     *     else the fallback
      */
-    public record Received(SpooledFile file, @Nullable String fileName) implements AutoCloseable {
+    public record Received(SpooledFile file, String name) implements AutoCloseable {
         @Override
         public void close() {
             file.close();
@@ -61,10 +65,14 @@ public final class UploadSpool {
      * Receives the file of an upload request: the multipart part {@value #FILE_PART} of a
      * {@code multipart/form-data} request, else the raw request body.
      *
+     * @param name the name the client gave with {@code ?name=} (or a form field), or {@code null}
+     * @param fallbackName the name when the client gave none
+     * @param what names the upload in messages ("model upload")
      * @throws BadRequestException when a multipart request has no {@value #FILE_PART} part
      * @throws PayloadTooLargeException when the file is or claims to be over the limit
      */
-    public Received receive(HttpServletRequest request, String what) throws IOException {
+    public Received receive(HttpServletRequest request, @Nullable String name, String fallbackName, String what)
+            throws IOException {
         MultipartHttpServletRequest multipart = WebUtils.getNativeRequest(request, MultipartHttpServletRequest.class);
         if (multipart != null) {
             MultipartFile part = multipart.getFile(FILE_PART);
@@ -72,15 +80,25 @@ public final class UploadSpool {
                 throw new BadRequestException(
                         "a multipart " + what + " carries the file in the part named '" + FILE_PART + "'");
             }
+            String display = UploadNames.clean(name != null ? name : part.getOriginalFilename(), fallbackName);
             try (InputStream in = part.getInputStream()) {
-                return new Received(spool(in, part.getSize(), what), part.getOriginalFilename());
+                return new Received(spool(in, part.getSize(), what, UploadNames.fileSafe(display)), display);
             }
         }
+        String display = UploadNames.clean(name, fallbackName);
         long announced = request.getContentLengthLong();
         checkAnnounced(announced, what);
         try (InputStream in = request.getInputStream()) {
-            return new Received(spool(in, announced, what), null);
+            return new Received(spool(in, announced, what, UploadNames.fileSafe(display)), display);
         }
+    }
+
+    /**
+     * Removes scratch locations from a message meant for a client: {@code <scratch>/<work folder>/a/b} becomes
+     * {@code a/b}, so that problem details name the upload's own files and never the server's folders.
+     */
+    public String redact(String message) {
+        return scratchPrefix.matcher(message).replaceAll("");
     }
 
     /** The upload limit. */
@@ -99,12 +117,13 @@ public final class UploadSpool {
      *
      * @param announcedLength the length the client announced, or {@code -1}
      * @param what names the upload in messages ("model upload")
+     * @param fileName name of the scratch file, as messages about its content will show it; a plain file name
      * @throws PayloadTooLargeException when the content is or claims to be over the limit
      */
-    public SpooledFile spool(InputStream in, long announcedLength, String what) {
+    public SpooledFile spool(InputStream in, long announcedLength, String what, String fileName) {
         checkAnnounced(announcedLength, what);
         Path folder = newWorkFolder("upload");
-        Path file = folder.resolve("upload.bin");
+        Path file = folder.resolve(fileName);
         boolean kept = false;
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -114,6 +114,9 @@ class DatasetApiTest extends ServiceTest {
             assertThat(r.status()).as(r.body()).isEqualTo(422);
             assertThat(r.problemType()).isEqualTo(PROBLEMS + "invalid-data");
             assertThat(r.json().get("code").asString()).isEqualTo("invalid-data");
+            assertThat(r.json().get("detail").asString())
+                    .doesNotContain("scratch")
+                    .doesNotContain("/tmp");
         }
         Path zipWithoutSets = tmp.resolve("nosets.zip");
         zip(zipWithoutSets, "notes/readme.pb", new byte[] {1, 2, 3});

@@ -4,7 +4,6 @@ import io.quantserve.service.datasets.Dataset;
 import io.quantserve.service.datasets.DatasetCatalog;
 import io.quantserve.service.security.Caller;
 import io.quantserve.service.web.Cursor;
-import io.quantserve.service.web.UploadNames;
 import io.quantserve.service.web.UploadSpool;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -73,9 +72,8 @@ class DatasetController {
     ResponseEntity<DatasetView> upload(
             Caller caller, @RequestParam(required = false) @Nullable String name, HttpServletRequest request)
             throws IOException {
-        try (UploadSpool.Received upload = spool.receive(request, "dataset upload")) {
-            String given = name != null ? name : upload.fileName();
-            return created(catalog.register(caller.tenantId(), UploadNames.clean(given, DEFAULT_NAME), upload.file()));
+        try (UploadSpool.Received upload = spool.receive(request, name, DEFAULT_NAME, "dataset upload")) {
+            return created(catalog.register(caller.tenantId(), upload.name(), upload.file()));
         }
     }
 

@@ -7,7 +7,6 @@ import io.quantserve.service.models.Model;
 import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.security.Caller;
 import io.quantserve.service.web.Cursor;
-import io.quantserve.service.web.UploadNames;
 import io.quantserve.service.web.UploadSpool;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -79,9 +78,8 @@ class ModelController {
     ResponseEntity<ModelView> upload(
             Caller caller, @RequestParam(required = false) @Nullable String name, HttpServletRequest request)
             throws IOException {
-        try (UploadSpool.Received upload = spool.receive(request, "model upload")) {
-            String given = name != null ? name : upload.fileName();
-            return created(catalog.register(caller.tenantId(), UploadNames.clean(given, DEFAULT_NAME), upload.file()));
+        try (UploadSpool.Received upload = spool.receive(request, name, DEFAULT_NAME, "model upload")) {
+            return created(catalog.register(caller.tenantId(), upload.name(), upload.file()));
         }
     }
 
