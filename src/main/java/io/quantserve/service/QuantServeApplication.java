@@ -14,7 +14,9 @@ public class QuantServeApplication {
 
     /** Starts the service with Spring Boot's command-line arguments ({@code --server.port=8080}, …). */
     public static ConfigurableApplicationContext start(String... args) {
-        return SpringApplication.run(QuantServeApplication.class, args);
+        SpringApplication application = new SpringApplication(QuantServeApplication.class);
+        application.setMainApplicationClass(QuantServeApplication.class);
+        return application.run(args);
     }
 
     public static void main(String[] args) {

@@ -44,6 +44,9 @@ class ApiKeyAuthenticationTest extends ServiceTest {
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asString()).isEqualTo("UP");
         assertThat(api().anonymous().get("/actuator/health/liveness").status()).isEqualTo(200);
+        Response readiness = api().anonymous().get("/actuator/health/readiness");
+        assertThat(readiness.status()).as(readiness.body()).isEqualTo(200);
+        assertThat(readiness.json().get("components").propertyNames()).contains("db", "objectStore");
 
         assertThat(api().anonymous().get("/actuator/info").status()).isEqualTo(401);
         TenantKey t = newTenant("actuator");

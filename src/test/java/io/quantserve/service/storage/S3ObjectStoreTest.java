@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.health.contributor.Status;
 
 /** The S3 adapter against a real S3 server (s3proxy, signatures checked). */
 @ExtendWith(TestBackends.class)
@@ -78,5 +79,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
                 .build();
         S3ObjectStore bad = new S3ObjectStore(wrong, wrong, "contract-x", 5L * 1024 * 1024, Duration.ofDays(7));
         assertThatThrownBy(bad::ensureBucket).isInstanceOf(StorageException.class);
+        assertThat(new ObjectStoreHealth(bad).health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(new ObjectStoreHealth(store).health().getStatus()).isEqualTo(Status.UP);
     }
 }
