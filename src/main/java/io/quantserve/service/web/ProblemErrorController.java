@@ -27,6 +27,14 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null) {
+            // asked for directly rather than forwarded by the container: there is no error to describe
+            ProblemDetail none =
+                    Problems.of(HttpStatus.NOT_FOUND, Problems.NOT_FOUND, "no resource at " + request.getRequestURI());
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(none);
+        }
         HttpStatusCode status = HttpStatusCode.valueOf(code instanceof Integer i ? i : 500);
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);

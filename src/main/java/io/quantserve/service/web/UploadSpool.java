@@ -27,6 +27,9 @@ import org.springframework.web.util.WebUtils;
  */
 @Component
 public final class UploadSpool {
+    /** Name of the multipart part that carries the file. */
+    public static final String FILE_PART = "file";
+
     private static final int BUFFER = 64 * 1024;
 
     private final DataSize limit;
@@ -43,9 +46,6 @@ public final class UploadSpool {
             throw new UncheckedIOException("cannot create the scratch folder " + scratch, e);
         }
     }
-
-    /** Name of the multipart part that carries the file. */
-    public static final String FILE_PART = "file";
 
     /**
      * An upload received into a scratch file; closing deletes it.

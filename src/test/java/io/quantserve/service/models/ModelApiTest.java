@@ -256,6 +256,10 @@ class ModelApiTest extends ServiceTest {
         assertThat(nowhere.status()).isEqualTo(404);
         assertThat(nowhere.problemType()).isEqualTo(PROBLEMS + "not-found");
 
+        Response error = t.client().get("/error");
+        assertThat(error.status()).isEqualTo(404);
+        assertThat(error.problemType()).isEqualTo(PROBLEMS + "not-found");
+
         Response method = t.client().delete("/v1/models");
         assertThat(method.status()).isEqualTo(405);
         assertThat(method.problemType()).isEqualTo(PROBLEMS + "method-not-allowed");
