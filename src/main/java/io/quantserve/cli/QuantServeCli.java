@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             SaveCommand.class,
             EvaluateCommand.class,
-            TimeCommand.class
+            TimeCommand.class,
+            ServeCommand.class
         })
 public final class QuantServeCli implements Runnable {
     public static final int EXIT_REFUSED = 1;
