@@ -1,5 +1,6 @@
 package io.quantserve.engine.report;
 
+import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.calibration.SubgraphTaps;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.GraphScopes;
@@ -102,7 +103,8 @@ final class ActivationReplay {
                                 ? feed.get(x)
                                 : f.get(probeTaps.outputs().get(x));
                         if (input == null) {
-                            throw new IllegalStateException("replay batch lacks input '" + x + "'");
+                            throw new InvalidDataException(
+                                    "replay batch lacks the model input '" + x + "' of layer '" + l.name() + "'");
                         }
                         m.input().accept(input.toFloats());
                         String out = outputOf.get(l.name());

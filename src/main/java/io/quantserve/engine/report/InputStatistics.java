@@ -3,12 +3,18 @@ package io.quantserve.engine.report;
 import io.quantserve.engine.quant.ActivationParams;
 
 /**
- * Streams one layer's input values against its clip range {@code [(−128 − o)·s, (127 − o)·s]}: how many fall
- * outside (the clip ratio), the observed extremes, and a {@link StreamingHistogram}. O(bins) memory.
+ * Streams one layer's input values against its quantizer: how many it saturates (the clip ratio), the observed
+ * extremes, and a {@link StreamingHistogram} that starts at the clip range {@code [(−128 − o)·s, (127 − o)·s]}.
+ *
+ * <p>A value counts as clipped when the quantizer saturates it: {@code round_half_even(x · (1/s)) + o}, computed in
+ * float32 as the fake-quant model does, falls outside [-128, 127]. That is a value more than half a step outside
+ * the clip range; one within half a step rounds to the edge level with an ordinary rounding error (an input whose
+ * negative part is smaller than half a step, such as a HardSwish or GELU output under an asymmetric range, is
+ * not clipped). O(bins) memory.
  */
 final class InputStatistics {
-    private final double clipMin;
-    private final double clipMax;
+    private final float inverseScale;
+    private final int offset;
     private final StreamingHistogram histogram;
     private long values;
     private long below;
@@ -18,9 +24,9 @@ final class InputStatistics {
     private double max = Double.NEGATIVE_INFINITY;
 
     InputStatistics(ActivationParams activation) {
-        this.clipMin = clipMin(activation);
-        this.clipMax = clipMax(activation);
-        this.histogram = new StreamingHistogram(clipMin, clipMax);
+        this.inverseScale = activation.inverseScale();
+        this.offset = activation.offset();
+        this.histogram = new StreamingHistogram(clipMin(activation), clipMax(activation));
     }
 
     /** The smallest input represented without clipping, {@code (−128 − offset_d)·scale_d}. */
@@ -42,8 +48,9 @@ final class InputStatistics {
             }
             double v = f;
             values++;
-            if (v < clipMin) below++;
-            else if (v > clipMax) above++;
+            double q = Math.rint(f * inverseScale) + offset;
+            if (q < -128) below++;
+            else if (q > 127) above++;
             if (v < min) min = v;
             if (v > max) max = v;
             histogram.add(v);

@@ -82,9 +82,10 @@ final class OutputComparison {
     }
 
     private QualityReport.Output notMeasured(String why) {
-        return new QualityReport.Output("not measured: " + why, tensor, null, null, null, null);
+        return notMeasured(tensor, why);
     }
 
+    /** An output without measurements, with the reason. */
     static QualityReport.Output notMeasured(String tensor, String why) {
         return new QualityReport.Output("not measured: " + why, tensor, null, null, null, null);
     }

@@ -124,9 +124,10 @@ public record QualityReport(
      *
      * @param status {@code measured} or {@code not measured: <reason>}
      * @param values values seen
-     * @param clipRatio fraction of values outside {@code [clipMin, clipMax]}; null when no value was seen
-     * @param below values below {@code clipMin}
-     * @param above values above {@code clipMax}
+     * @param clipRatio fraction of values the quantizer saturates ({@code round(x/scale_d) + offset_d} outside
+     *     [-128, 127], i.e. more than half a step outside {@code [clipMin, clipMax]}); null when no value was seen
+     * @param below saturated values below {@code clipMin}
+     * @param above saturated values above {@code clipMax}
      * @param observedMin smallest value seen
      * @param observedMax largest value seen
      * @param histogram the values' distribution
@@ -234,7 +235,7 @@ public record QualityReport(
     public enum Flag {
         /** {@code scale_d} is exactly 1 with offset 0: AMCT's value for an input that was all zero in calibration. */
         UNIT_SCALE_D("scale-d-is-1"),
-        /** More than {@link LayerFlags#CLIP_RATIO_LIMIT} of the replayed input values lie outside the clip range. */
+        /** The quantizer saturates more than {@link LayerFlags#CLIP_RATIO_LIMIT} of the replayed input values. */
         HIGH_CLIP_RATIO("clip-ratio-above-1-percent"),
         /** The replayed input spans fewer than {@link LayerFlags#MIN_LEVELS} of the 256 quantization levels. */
         FEW_LEVELS_USED("few-levels-used"),

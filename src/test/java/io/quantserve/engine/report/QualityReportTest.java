@@ -231,6 +231,18 @@ class QualityReportTest {
     }
 
     @Test
+    void aTooWideRangeIsFlaggedAsUsingFewLevels() throws Exception {
+        ReportFixtures f = new ReportFixtures(tmp);
+        QuantizeResult q = f.quantize("first");
+        QuantizeResult wide = f.saveEdited(q, r -> ReportFixtures.narrowed(r, "conv", 1 / 32f), true, "wide");
+        JsonNode conv = layer(read(wide.outDir().resolve("report.json")), "conv");
+
+        assertThat(conv.get("flags").get(0).asString()).isEqualTo("few-levels-used");
+        assertThat(conv.get("input").get("clip_ratio").asDouble()).isZero();
+        assertThat(conv.get("output").get("isolated_sqnr_db").asDouble()).isLessThan(25);
+    }
+
+    @Test
     void saveWithoutDataReportsWeightMetricsAndMarksActivationsNotMeasured() throws Exception {
         ReportFixtures f = new ReportFixtures(tmp);
         QuantizeResult q = f.quantize("first");
