@@ -12,6 +12,8 @@ import io.quantserve.engine.export.RecordFile;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.report.QualityReports;
+import io.quantserve.engine.report.ReportInput;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
@@ -29,10 +31,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Export → verify → publish: writes the config, record and the three models into a staging folder, checks them
- * (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
- * retained calibration batches; the INT8 model agrees with the fake-quant model), writes the manifest last and
- * only then publishes. Any failure leaves the output folder as it was.
+ * Export → verify → report → publish: writes the config, record and the three models into a staging folder, checks
+ * them (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
+ * retained calibration batches; the INT8 model agrees with the fake-quant model), writes the quality report
+ * ({@link QualityReports}), the manifest last and only then publishes. Any failure leaves the output folder as it was.
  */
 final class ArtefactWriter {
     /** Absolute tolerance of the deploy ↔ fake-quant parity, in output units. */
@@ -112,12 +114,36 @@ final class ArtefactWriter {
                         + Int8Agreement.maxAbsDiff(out.file(int8Name), out.file(fakeName), feeds));
             }
 
+            progress.stage("report");
+            QualityReports.write(
+                    QualityReports.build(
+                            new ReportInput(
+                                    base,
+                                    options.mode(),
+                                    options.activationAlgorithm(),
+                                    fused,
+                                    fake,
+                                    layers,
+                                    options.floatLayers(),
+                                    feeds,
+                                    notesOut),
+                            scratch.dir()),
+                    out.file(QualityReports.JSON_FILE),
+                    out.file(QualityReports.HTML_FILE));
+
             Manifest manifest = new Manifest(0).options(options);
             manifest.input("model", inputs.model());
             if (inputs.config() != null) manifest.input("config", inputs.config());
             if (inputs.record() != null) manifest.input("record", inputs.record());
             if (inputs.data() != null) addData(manifest, inputs.data());
-            List<String> artefacts = List.of(CONFIG_FILE, RECORD_FILE, fakeName, deployName, int8Name);
+            List<String> artefacts = List.of(
+                    CONFIG_FILE,
+                    RECORD_FILE,
+                    fakeName,
+                    deployName,
+                    int8Name,
+                    QualityReports.JSON_FILE,
+                    QualityReports.HTML_FILE);
             for (String a : artefacts) manifest.output(a, out.file(a));
             for (String a : artefacts) {
                 Path data = out.file(a + ".data");

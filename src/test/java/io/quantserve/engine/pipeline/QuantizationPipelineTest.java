@@ -64,6 +64,8 @@ class QuantizationPipelineTest {
                         "tiny_fake_quant_model.onnx",
                         "tiny_deploy_model.onnx",
                         "tiny_int8_model.onnx",
+                        "report.json",
+                        "report.html",
                         "manifest.json");
         assertThat(result.quantizedLayers()).containsExactly("conv", "deconv", "pool", "fc", "proj");
         assertThat(result.parity()).isNotNull();

@@ -1,0 +1,156 @@
+package io.quantserve.engine.report;
+
+import io.quantserve.engine.InvalidDataException;
+import io.quantserve.engine.calibration.SubgraphTaps;
+import io.quantserve.engine.layers.QuantizableLayer;
+import io.quantserve.engine.onnx.GraphScopes;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
+import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Measures the activation side of every layer on the retained calibration batches, with one run of two models per
+ * batch: the float model with each layer's twin quantized alone ({@link IsolatedLayers}), exposing layer inputs,
+ * float outputs and isolated outputs; and the fake-quant model, exposing layer outputs (the dequantizing
+ * {@code Mul} writes the layer's original output name there). Tensors inside {@code If}/{@code Loop}/{@code Scan}
+ * bodies are exposed with {@link SubgraphTaps}, so subgraph layers are measured too. Each batch's values stream
+ * into per-layer accumulators and are dropped: memory is the exposed tensors of one run of at most
+ * {@value #SAMPLES_PER_RUN} samples (a batch is split along its sample axis where that is safe, {@link
+ * SampleChunks}) plus O(bins) per layer.
+ */
+final class ActivationReplay {
+    /**
+     * Optimised sessions: the exposed tensors are graph outputs, which ONNX Runtime computes as written, and the
+     * optimised fake-quant graph runs about twice as fast on the real models as the unoptimised one.
+     */
+    private static final SessionSettings SETTINGS = SessionSettings.defaults();
+
+    /** Samples per run when a batch can be split ({@link SampleChunks}): bounds the exposed activations held. */
+    static final int SAMPLES_PER_RUN = 4;
+
+    private ActivationReplay() {}
+
+    /** One layer's accumulators after the replay. */
+    record Measured(InputStatistics input, OutputComparison output) {}
+
+    /** Replays {@code feeds}; returns layer name → its measurements, in the order of {@code layers}. */
+    static Map<String, Measured> run(
+            OnnxModel floatModel,
+            OnnxModel fakeQuant,
+            List<LayerQuantization> layers,
+            List<Map<String, Tensor>> feeds,
+            Path scratch) {
+        IsolatedLayers.Probe probe = IsolatedLayers.build(floatModel, layers);
+        Set<String> graphInputs = new HashSet<>();
+        floatModel.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
+
+        Map<String, String> outputOf = new LinkedHashMap<>();
+        Set<String> probeTensors = new LinkedHashSet<>();
+        Set<String> fakeTensors = new LinkedHashSet<>();
+        Map<String, Measured> measured = new LinkedHashMap<>();
+        for (LayerQuantization lq : layers) {
+            QuantizableLayer l = lq.layer();
+            String out = outputTensor(floatModel, l);
+            outputOf.put(l.name(), out);
+            if (!graphInputs.contains(l.dataInput())) probeTensors.add(l.dataInput());
+            probeTensors.add(out);
+            probeTensors.add(probe.isolatedOutputs().get(l.name()));
+            fakeTensors.add(out);
+            measured.put(l.name(), new Measured(new InputStatistics(lq.activation()), new OutputComparison(out)));
+        }
+        SubgraphTaps.Tapped probeTaps = SubgraphTaps.tap(probe.model().proto(), List.copyOf(probeTensors));
+        SubgraphTaps.Tapped fakeTaps = SubgraphTaps.tap(fakeQuant.proto(), List.copyOf(fakeTensors));
+        Path dir = createDir(scratch);
+        try {
+            Path probeFile = dir.resolve("float_with_isolated_layers.onnx");
+            Path fakeFile = dir.resolve("fake_quant_with_layer_outputs.onnx");
+            ModelIo.save(probe.model().withProto(probeTaps.model()), probeFile);
+            ModelIo.save(fakeQuant.withProto(fakeTaps.model()), fakeFile);
+            List<String> probeOutputs =
+                    probeTaps.outputs().values().stream().distinct().toList();
+            List<String> fakeOutputs =
+                    fakeTaps.outputs().values().stream().distinct().toList();
+            try (InferenceSession floatRun = InferenceSession.open(probeFile, SETTINGS);
+                    InferenceSession fakeRun = InferenceSession.open(fakeFile, SETTINGS)) {
+                List<Map<String, Tensor>> runs = new ArrayList<>();
+                for (Map<String, Tensor> batch : feeds) {
+                    runs.addAll(SampleChunks.split(batch, floatRun.inputs(), SAMPLES_PER_RUN));
+                }
+                for (Map<String, Tensor> feed : runs) {
+                    Map<String, Tensor> f = floatRun.run(feed, probeOutputs);
+                    Map<String, Tensor> q = fakeRun.run(feed, fakeOutputs);
+                    for (LayerQuantization lq : layers) {
+                        QuantizableLayer l = lq.layer();
+                        Measured m = measured.get(l.name());
+                        String x = l.dataInput();
+                        Tensor input = graphInputs.contains(x)
+                                ? feed.get(x)
+                                : f.get(probeTaps.outputs().get(x));
+                        if (input == null) {
+                            throw new InvalidDataException(
+                                    "replay batch lacks the model input '" + x + "' of layer '" + l.name() + "'");
+                        }
+                        m.input().accept(input.toFloats());
+                        String out = outputOf.get(l.name());
+                        m.output()
+                                .add(
+                                        f.get(probeTaps.outputs().get(out)),
+                                        q.get(fakeTaps.outputs().get(out)),
+                                        f.get(probeTaps
+                                                .outputs()
+                                                .get(probe.isolatedOutputs().get(l.name()))));
+                    }
+                }
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+        return measured;
+    }
+
+    /** The layer node's first output in its own scope: the tensor both models compute under that name. */
+    static String outputTensor(OnnxModel model, QuantizableLayer layer) {
+        return GraphScopes.graph(model.proto(), layer.scope()).getNodeList().stream()
+                .filter(n -> n.getName().equals(layer.name()))
+                .map(NodeProto::getOutputList)
+                .map(outs -> outs.get(0))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no node '" + layer.name() + "' in scope '" + layer.scope() + "'"));
+    }
+
+    private static Path createDir(Path scratch) {
+        try {
+            Files.createDirectories(scratch);
+            return Files.createTempDirectory(scratch, "report-replay");
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating a scratch folder for the report replay in " + scratch, e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing report scratch folder '" + dir + "'", e);
+        }
+    }
+}
