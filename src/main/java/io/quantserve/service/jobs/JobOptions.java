@@ -41,6 +41,7 @@ public record JobOptions(
     public static final int DEFAULT_BATCH_SIZE = 32;
 
     public JobOptions {
+        if (config != null && config.isNull()) config = null;
         skipLayers = skipLayers == null ? List.of() : List.copyOf(skipLayers);
         skipLayerTypes = skipLayerTypes == null ? List.of() : List.copyOf(skipLayerTypes);
     }

@@ -170,7 +170,8 @@ public class WorkerPool implements SmartLifecycle {
                         else running.put(worker.id(), p);
                     });
                 } catch (RuntimeException e) {
-                    log.error("worker {} could not claim a job", worker.id(), e);
+                    // the database is unreachable; the next poll tries again
+                    log.warn("worker {} could not claim a job: {}", worker.id(), e.toString());
                 }
             }
             if (ran.isEmpty()) idle(poll);
@@ -195,7 +196,7 @@ public class WorkerPool implements SmartLifecycle {
                 if (r.state() == JobState.QUEUED) events.publishEvent(new JobQueued(r.jobId()));
             }
         } catch (RuntimeException e) {
-            log.error("reaping expired leases failed", e);
+            log.warn("reaping expired leases failed, trying again in the next round: {}", e.toString());
         }
     }
 

@@ -46,6 +46,13 @@ public abstract class ServiceTest {
         registry.add(
                 "quantserve.uploads.scratch-dir",
                 () -> b.workDir().resolve("scratch").toString());
+        // quick workers: idle polls, reaper and retries in fractions of a second
+        registry.add("quantserve.worker.threads", () -> "2");
+        registry.add("quantserve.worker.poll-interval", () -> "200ms");
+        registry.add("quantserve.worker.reaper-interval", () -> "300ms");
+        registry.add("quantserve.jobs.lease-duration", () -> "20s");
+        registry.add("quantserve.jobs.retry-backoff", () -> "100ms");
+        registry.add("quantserve.jobs.events-poll-interval", () -> "50ms");
     }
 
     /** A client of the running application. */
