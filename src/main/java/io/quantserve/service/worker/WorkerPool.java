@@ -43,6 +43,7 @@ public class WorkerPool implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobQueue queue;
     private final ApplicationEventPublisher events;
+    private final java.util.function.Function<Clock, JobExecution> executions;
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, AttemptProgress> running = new ConcurrentHashMap<>();
     private final Object signal = new Object();
@@ -66,22 +67,30 @@ public class WorkerPool implements SmartLifecycle {
         this.properties = properties;
         this.queue = queue;
         this.events = events;
-        WorkerProperties.Pool pool = properties.worker();
-        JobExecution execution = new JobExecution(
-                queue,
+        this.executions = clockOf -> new JobExecution(
+                queue.withClock(clockOf),
                 jobs,
                 artifacts,
                 models,
                 datasets,
                 spool,
-                new ArtifactUploader(store, clock),
+                new ArtifactUploader(store, clockOf),
                 json,
-                clock,
-                pool.progressInterval());
-        String prefix = pool.idOrDefault();
-        for (int i = 1; i <= pool.threads(); i++) {
+                clockOf,
+                properties.worker().progressInterval());
+        JobExecution execution = executions.apply(clock);
+        String prefix = properties.worker().idOrDefault();
+        for (int i = 1; i <= properties.worker().threads(); i++) {
             workers.add(new Worker(prefix + "-" + i, queue, execution));
         }
+    }
+
+    /**
+     * A worker outside the pool's threads with its own id and clock, run by the caller ({@link Worker#runOnce}):
+     * tests use it to play a second process whose time is ahead.
+     */
+    Worker worker(String id, Clock clock) {
+        return new Worker(id, queue.withClock(clock), executions.apply(clock));
     }
 
     /** The workers of this pool (one per thread), whether or not the role runs them. */
