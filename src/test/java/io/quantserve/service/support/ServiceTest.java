@@ -3,10 +3,12 @@ package io.quantserve.service.support;
 import io.quantserve.service.QuantServeApplication;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +31,15 @@ public abstract class ServiceTest {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    private ConfigurableApplicationContext context;
+
+    /** The application's worker pool and timers stop before the shared backends do. */
+    @BeforeEach
+    void closeBeforeBackends() {
+        TestBackends.closeBefore(context);
+    }
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {

@@ -74,8 +74,8 @@ class ArtifactController {
                                 @Content(
                                         mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                                         schema = @Schema(type = "string", format = "binary"))),
-                @ApiResponse(responseCode = "302", description = "Redirect to a presigned URL"),
-                @ApiResponse(responseCode = "304", description = "Not modified (If-None-Match)")
+                @ApiResponse(responseCode = "302", description = "Redirect to a presigned URL", content = @Content),
+                @ApiResponse(responseCode = "304", description = "Not modified (If-None-Match)", content = @Content)
             })
     @GetMapping(path = "/{name}")
     ResponseEntity<StreamingResponseBody> download(

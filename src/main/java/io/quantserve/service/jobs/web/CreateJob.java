@@ -28,7 +28,7 @@ record CreateJob(
         @JsonProperty("from_job") @Schema(description = "a SUCCEEDED job to re-export from") @Nullable
         UUID fromJob,
         @Schema(
-                        type = "object",
+                        types = "object",
                         description = "an AMCT quantization config (the content of quant_config.json)")
                 @Nullable JsonNode config,
         @JsonProperty("skip_layers") @Nullable List<String> skipLayers,

@@ -21,7 +21,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import org.jspecify.annotations.Nullable;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,12 +35,18 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** {@code /v1/jobs}: create (idempotent with a key), get, list, cancel, preflight. */
 @RestController
 @Tag(name = "jobs", description = "Quantization jobs: create, follow, cancel, preflight, artefacts")
 @RequestMapping("/v1/jobs")
 class JobController {
+    static {
+        // AMCT configs travel as JSON objects; without this springdoc describes Jackson's node class instead
+        SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new ObjectSchema());
+    }
+
     /** Header naming an idempotency key of a create. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Response header set when a create returned the job of an earlier request with the same key. */

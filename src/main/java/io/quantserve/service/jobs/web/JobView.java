@@ -117,7 +117,7 @@ record JobView(
     /** The options the job runs with, as resolved at creation. */
     @Schema(name = "JobOptions")
     record OptionsView(
-            @Schema(type = "object", description = "the AMCT config given, or null for a generated one")
+            @Schema(types = "object", description = "the AMCT config given, or null for a generated one")
                     @JsonInclude(JsonInclude.Include.ALWAYS)
                     @Nullable JsonNode config,
             @JsonProperty("skip_layers") List<String> skipLayers,
