@@ -8,6 +8,7 @@ import io.quantserve.service.storage.ObjectStore;
 import io.quantserve.service.support.Api.BytesResponse;
 import io.quantserve.service.support.Api.Response;
 import io.quantserve.service.support.JobTest;
+import io.quantserve.testing.ModelDatasets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,8 +48,15 @@ class JobLifecycleTest extends JobTest {
         TenantKey t = newTenant("lifecycle");
         UUID model = uploadMnist(t);
         UUID data = uploadCalibration(t, 64);
+        UUID evaluation = upload(t, "/v1/datasets?name=eval.npz", ModelDatasets.mnistCnnCalibration(128));
 
-        Response created = t.client().postJson("/v1/jobs", json(model, data, "\"batch_size\":16,\"batch_num\":4"));
+        Response created = t.client()
+                .postJson(
+                        "/v1/jobs",
+                        json(
+                                model,
+                                data,
+                                "\"batch_size\":16,\"batch_num\":4,\"evaluation_dataset_id\":\"" + evaluation + "\""));
         assertThat(created.status()).as(created.body()).isEqualTo(202);
         UUID id = UUID.fromString(created.json().get("id").asString());
         assertThat(created.json().get("state").asString()).isIn("QUEUED", "RUNNING");
@@ -86,6 +94,11 @@ class JobLifecycleTest extends JobTest {
                 .contains("fetch", "prepare", "calibrate", "export", "verify", "report", "upload");
         assertThat(job.get("timings").get("finished_at").isNull()).isFalse();
         assertThat(job.get("error").isNull()).isTrue();
+        JsonNode metric = job.get("metrics").get(0);
+        assertThat(metric.get("samples").asLong()).as("the evaluation dataset").isEqualTo(128);
+        assertThat(metric.get("cosine").asDouble()).isGreaterThan(0.99);
+        assertThat(metric.get("top1_agreement").asDouble()).isGreaterThan(0.95);
+        assertThat(names(job.get("timings").get("stages").propertyNames())).contains("evaluate");
 
         Response list = t.client().get("/v1/jobs/" + id + "/artifacts");
         assertThat(list.status()).as(list.body()).isEqualTo(200);

@@ -6,6 +6,11 @@ import io.quantserve.service.QuantServeApplication;
 import io.quantserve.service.support.JobTest;
 import io.quantserve.service.support.TestBackends;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +50,14 @@ class WorkerKillTest extends JobTest {
         Path log = tmp.resolve("worker.log");
         try {
             UUID id = createJob(t, json(model, data, "\"batch_size\":1,\"batch_num\":256"));
-            child = startWorkerProcess(log);
+            int childPort = freePort();
+            child = startWorkerProcess(log, childPort);
             Map<String, Object> calibrating = awaitChildCalibrating(id, child, log);
             assertThat(calibrating.get("lease_owner")).isEqualTo(CHILD + "-1");
+            assertThat(status(childPort, "/v1/jobs/" + id, t.key()))
+                    .as("a worker-only process serves no API")
+                    .isEqualTo(404);
+            assertThat(status(childPort, "/actuator/health/liveness", null)).isEqualTo(200);
 
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -73,7 +83,7 @@ class WorkerKillTest extends JobTest {
     }
 
     /** The service as a worker-only process from this test's class path, with short leases. */
-    private Process startWorkerProcess(Path log) throws IOException {
+    private Process startWorkerProcess(Path log, int port) throws IOException {
         TestBackends.Running b = TestBackends.get();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(
@@ -82,7 +92,7 @@ class WorkerKillTest extends JobTest {
                 "-Xmx1g",
                 QuantServeApplication.class.getName(),
                 "--quantserve.role=worker",
-                "--server.port=0",
+                "--server.port=" + port,
                 "--spring.datasource.url=" + b.jdbcUrl(),
                 "--spring.datasource.username=" + b.dbUser(),
                 "--spring.datasource.password=",
@@ -116,6 +126,20 @@ class WorkerKillTest extends JobTest {
             sleep(5);
         }
         throw new AssertionError("the worker process never calibrated job " + id + ":\n" + tail(log));
+    }
+
+    private static int status(int port, String path, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return HttpClient.newHttpClient()
+                .send(b.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private Map<String, Object> row(UUID id) {
