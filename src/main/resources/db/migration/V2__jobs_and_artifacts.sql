@@ -6,7 +6,7 @@
 -- cancel_requested: set by a cancel of a RUNNING job; its worker stops at the next batch or stage.
 -- not_before: a requeued job waits until then (retry backoff).
 -- batch_done / batch_total: the calibration batch last finished, of how many (null outside calibration).
--- timings: stage name -> seconds spent, of the current attempt.
+-- timings: stage name -> seconds spent, of the current attempt, in stage order (json keeps the key order; jsonb would not).
 -- result: notes, quantized and float layers, per-layer summary and metrics of a finished run.
 -- started_at: when the current attempt was claimed; finished_at: when the job reached a terminal state.
 ALTER TABLE jobs
@@ -16,7 +16,7 @@ ALTER TABLE jobs
     ADD COLUMN not_before            timestamptz,
     ADD COLUMN batch_done            integer     CHECK (batch_done >= 0),
     ADD COLUMN batch_total           integer     CHECK (batch_total >= 0),
-    ADD COLUMN timings               jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    ADD COLUMN timings               json        NOT NULL DEFAULT '{}'::json,
     ADD COLUMN result                jsonb,
     ADD COLUMN started_at            timestamptz,
     ADD COLUMN finished_at           timestamptz;

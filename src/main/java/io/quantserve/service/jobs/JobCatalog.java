@@ -77,8 +77,7 @@ public class JobCatalog {
      */
     public Created create(UUID tenant, JobRequest request, @Nullable String idempotencyKey, boolean runPreflight) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw new BadRequestException(
-                    "Idempotency-Key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+            throw new BadRequestException("Idempotency-Key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
         }
         JobSpec spec = resolve(tenant, request);
         if (idempotencyKey != null) {
@@ -172,8 +171,8 @@ public class JobCatalog {
         spec.options().validate();
         ModelInspection inspection = models.inspection(model);
         if (!inspection.refusals().isEmpty()) {
-            throw new InvalidModelException("model '" + model.id() + "' cannot be quantized: "
-                    + String.join("; ", inspection.refusals()));
+            throw new InvalidModelException(
+                    "model '" + model.id() + "' cannot be quantized: " + String.join("; ", inspection.refusals()));
         }
         Set<String> layers = new HashSet<>();
         inspection.quantizableLayers().forEach(l -> layers.add(l.name()));

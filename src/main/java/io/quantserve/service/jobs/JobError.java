@@ -11,4 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param layer the failing layer, when the engine named one
  * @param stage the stage that was running
  */
-public record JobError(String code, String message, @Nullable String layer, @Nullable String stage) {}
+public record JobError(
+        String code,
+        String message,
+        @Nullable String layer,
+        @Nullable String stage) {}

@@ -47,12 +47,7 @@ public class JobQueue {
     private final JobsProperties properties;
     private final Clock clock;
 
-    JobQueue(
-            JdbcClient jdbc,
-            JobRows rows,
-            TransactionTemplate transactions,
-            JobsProperties properties,
-            Clock clock) {
+    JobQueue(JdbcClient jdbc, JobRows rows, TransactionTemplate transactions, JobsProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.rows = rows;
         this.transactions = transactions;
@@ -81,7 +76,7 @@ public class JobQueue {
         Instant expires = now.plus(properties.leaseDuration());
         return jdbc.sql("UPDATE jobs SET state = 'RUNNING', lease_owner = :owner, lease_expires_at = :expires,"
                         + " attempts = attempts + 1, stage = 'claimed', progress = 0, batch_done = NULL,"
-                        + " batch_total = NULL, timings = '{}'::jsonb, not_before = NULL, started_at = :now,"
+                        + " batch_total = NULL, timings = '{}'::json, not_before = NULL, started_at = :now,"
                         + " updated_at = :now"
                         + " WHERE id = (SELECT id FROM jobs WHERE state = 'QUEUED'"
                         + " AND (not_before IS NULL OR not_before <= :now)"
@@ -119,9 +114,11 @@ public class JobQueue {
      */
     public boolean progress(Claim claim, JobProgress progress) {
         Instant now = now();
-        return jdbc.sql("UPDATE jobs SET stage = :stage, progress = :fraction, batch_done = :done, batch_total = :total,"
-                        + " timings = :timings::jsonb, lease_expires_at = :expires, updated_at = :now WHERE " + HELD
-                        + " RETURNING cancel_requested")
+        return jdbc.sql(
+                        "UPDATE jobs SET stage = :stage, progress = :fraction, batch_done = :done, batch_total = :total,"
+                                + " timings = :timings::json, lease_expires_at = :expires, updated_at = :now WHERE "
+                                + HELD
+                                + " RETURNING cancel_requested")
                 .param("stage", progress.stage())
                 .param("fraction", progress.fraction())
                 .param("done", progress.batchDone())
@@ -208,7 +205,7 @@ public class JobQueue {
         }
         Instant now = now();
         int n = jdbc.sql("UPDATE jobs SET state = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL,"
-                        + " not_before = :notBefore, error = :error::jsonb, timings = :timings::jsonb,"
+                        + " not_before = :notBefore, error = :error::jsonb, timings = :timings::json,"
                         + " updated_at = :now WHERE " + HELD)
                 .param("notBefore", JobRows.at(now.plus(backoff(claim.attempt()))))
                 .param("error", rows.write(error))
@@ -272,7 +269,7 @@ public class JobQueue {
 
     private void end(Claim claim, JobState state, JobError error, Map<String, Double> timings, Instant now) {
         JobState.RUNNING.requireTransition(claim.jobId(), state);
-        int n = jdbc.sql("UPDATE jobs SET state = :state, error = :error::jsonb, timings = :timings::jsonb,"
+        int n = jdbc.sql("UPDATE jobs SET state = :state, error = :error::jsonb, timings = :timings::json,"
                         + " stage = CASE WHEN :state = 'SUCCEEDED' THEN 'done' ELSE stage END,"
                         + " progress = CASE WHEN :state = 'SUCCEEDED' THEN 1 ELSE progress END,"
                         + " batch_done = CASE WHEN :state = 'SUCCEEDED' THEN NULL ELSE batch_done END,"

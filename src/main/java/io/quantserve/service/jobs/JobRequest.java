@@ -28,10 +28,7 @@ public record JobRequest(
      * wins. A stated {@code config} drops the base's typed overrides, a stated typed override drops the base's config.
      */
     JobOptions options(@Nullable JobOptions base) {
-        boolean typed = skipLayers != null
-                || skipLayerTypes != null
-                || actAlgo != null
-                || biasOverflowPolicy != null;
+        boolean typed = skipLayers != null || skipLayerTypes != null || actAlgo != null || biasOverflowPolicy != null;
         JobOptions b = base == null
                 ? new JobOptions(null, List.of(), List.of(), JobOptions.DEFAULT_BATCH_SIZE, null, null, null)
                 : base;

@@ -62,7 +62,8 @@ class JobRows implements RowMapper<Job> {
     }
 
     /** JSON text of a value for a {@code jsonb} parameter ({@code ?::jsonb}); null stays null. */
-    @Nullable String write(@Nullable Object value) {
+    @Nullable
+    String write(@Nullable Object value) {
         return value == null ? null : json.writeValueAsString(value);
     }
 

@@ -88,8 +88,8 @@ class Jobs {
     boolean cancelQueued(UUID tenant, UUID id, Instant now) {
         JobState.QUEUED.requireTransition(id, JobState.CANCELLED);
         return jdbc.sql("UPDATE jobs SET state = 'CANCELLED', cancel_requested = true, stage = NULL,"
-                        + " finished_at = :now, updated_at = :now, not_before = NULL"
-                        + " WHERE id = :id AND tenant_id = :tenant AND state = 'QUEUED'")
+                                + " finished_at = :now, updated_at = :now, not_before = NULL"
+                                + " WHERE id = :id AND tenant_id = :tenant AND state = 'QUEUED'")
                         .param("id", id)
                         .param("tenant", tenant)
                         .param("now", JobRows.at(now))
@@ -101,7 +101,7 @@ class Jobs {
     boolean requestCancel(UUID tenant, UUID id, Instant now) {
         JobState.RUNNING.requireTransition(id, JobState.CANCELLED);
         return jdbc.sql("UPDATE jobs SET cancel_requested = true, updated_at = :now"
-                        + " WHERE id = :id AND tenant_id = :tenant AND state = 'RUNNING'")
+                                + " WHERE id = :id AND tenant_id = :tenant AND state = 'RUNNING'")
                         .param("id", id)
                         .param("tenant", tenant)
                         .param("now", JobRows.at(now))

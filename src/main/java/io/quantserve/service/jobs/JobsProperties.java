@@ -25,7 +25,8 @@ public record JobsProperties(
         @DefaultValue("15m") Duration presignValidity) {
     public JobsProperties {
         if (leaseDuration.toMillis() < 100) {
-            throw new IllegalArgumentException("quantserve.jobs.lease-duration must be at least 100ms: " + leaseDuration);
+            throw new IllegalArgumentException(
+                    "quantserve.jobs.lease-duration must be at least 100ms: " + leaseDuration);
         }
         if (maxAttempts < 1) throw new IllegalArgumentException("quantserve.jobs.max-attempts must be >= 1");
         if (retryBackoff.isNegative() || retryBackoffMax.compareTo(retryBackoff) < 0) {

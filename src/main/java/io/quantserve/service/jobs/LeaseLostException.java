@@ -6,7 +6,7 @@ package io.quantserve.service.jobs;
  */
 public final class LeaseLostException extends RuntimeException {
     public LeaseLostException(Claim claim) {
-        super("worker '" + claim.owner() + "' lost the lease of job '" + claim.jobId() + "' (attempt "
-                + claim.attempt() + ")");
+        super("worker '" + claim.owner() + "' lost the lease of job '" + claim.jobId() + "' (attempt " + claim.attempt()
+                + ")");
     }
 }

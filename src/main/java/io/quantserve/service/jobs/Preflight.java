@@ -100,7 +100,8 @@ class Preflight {
                     ? spec.options().batchNum()
                     : config != null ? config.batchNum() : 1;
             try (CalibrationData d = CalibrationData.open(data);
-                    BatchStream stream = d.batches(inputs, new BatchPlan(spec.options().batchSize(), batchNum))) {
+                    BatchStream stream =
+                            d.batches(inputs, new BatchPlan(spec.options().batchSize(), batchNum))) {
                 BatchSchedule s = stream.schedule();
                 calibration = new Calibration(s.batchSize(), s.batches(), s.availableSamples(), s.usedSamples());
                 if (s.isShort()) notes.add(s.summary());
@@ -154,7 +155,8 @@ class Preflight {
         }
     }
 
-    private static Estimate estimate(Path modelFile, Map<String, Tensor> batch, int batches, List<PlannedLayer> layers) {
+    private static Estimate estimate(
+            Path modelFile, Map<String, Tensor> batch, int batches, List<PlannedLayer> layers) {
         double millis = InferenceTiming.measure(modelFile, List.of(batch), 0, 1, SessionSettings.defaults())
                 .meanMs();
         long batchBytes =

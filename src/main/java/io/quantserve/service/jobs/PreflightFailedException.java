@@ -11,7 +11,8 @@ public final class PreflightFailedException extends RuntimeException {
 
     public PreflightFailedException(List<PreflightReport.Violation> violations) {
         super(String.join(
-                "; ", violations.stream().map(v -> v.field() + ": " + v.message()).toList()));
+                "; ",
+                violations.stream().map(v -> v.field() + ": " + v.message()).toList()));
         this.violations = List.copyOf(violations);
     }
 

@@ -35,7 +35,10 @@ public record PreflightReport(
      * @param reason why it stays in float; null when it is quantized
      */
     public record PlannedLayer(
-            String name, @JsonProperty("op_type") String opType, boolean quantize, @Nullable String reason) {}
+            String name,
+            @JsonProperty("op_type") String opType,
+            boolean quantize,
+            @Nullable String reason) {}
 
     /**
      * A rule the request breaks.

@@ -74,7 +74,10 @@ final class ArtifactUploader {
         try {
             store.deleteAll(claim.objectPrefix());
         } catch (StorageException | UncheckedIOException e) {
-            log.warn("uploads under '{}' could not be removed and are left behind: {}", claim.objectPrefix(), e.getMessage());
+            log.warn(
+                    "uploads under '{}' could not be removed and are left behind: {}",
+                    claim.objectPrefix(),
+                    e.getMessage());
         }
     }
 

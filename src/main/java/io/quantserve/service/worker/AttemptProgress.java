@@ -64,7 +64,8 @@ final class AttemptProgress implements ProgressListener {
         checkStop();
         batchDone = done;
         batchTotal = total;
-        if (total > 0) fraction = Math.max(fraction, StageWeights.of(stage, fraction).at((double) done / total));
+        if (total > 0)
+            fraction = Math.max(fraction, StageWeights.of(stage, fraction).at((double) done / total));
         if (Duration.between(lastWrite, clock.instant()).compareTo(interval) >= 0 || done == total) write();
     }
 

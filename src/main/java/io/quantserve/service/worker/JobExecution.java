@@ -49,7 +49,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -165,8 +164,7 @@ final class JobExecution {
         if (record != null) {
             Path config = work.resolve("quant_config.json");
             QuantConfigs.write(
-                    ConfigFactory.create(ModelPreparation.prepare(modelFile).scan(), options.configOptions()),
-                    config);
+                    ConfigFactory.create(ModelPreparation.prepare(modelFile).scan(), options.configOptions()), config);
             result = QuantizationPipeline.save(
                     new SaveRequest(modelFile, config, record, data, options.batchSize(), out), progress);
         } else {
@@ -331,5 +329,4 @@ final class JobExecution {
             throw new UncheckedIOException("creating " + work.resolve(name), e);
         }
     }
-
 }

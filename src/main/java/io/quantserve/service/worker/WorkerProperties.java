@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quantserve")
 public record WorkerProperties(
-        @DefaultValue("both") ProcessRole role, @DefaultValue Pool worker) {
+        @DefaultValue("both") ProcessRole role,
+        @DefaultValue Pool worker) {
 
     /**
      * @param threads jobs this process runs at once (each is one engine run; ONNX Runtime adds its own threads)
@@ -51,7 +52,8 @@ public record WorkerProperties(
         public String idOrDefault() {
             if (id != null && !id.isBlank()) return id;
             String host = System.getenv("HOSTNAME");
-            return (host == null || host.isBlank() ? "worker" : host) + "-" + ProcessHandle.current().pid();
+            return (host == null || host.isBlank() ? "worker" : host) + "-"
+                    + ProcessHandle.current().pid();
         }
     }
 }

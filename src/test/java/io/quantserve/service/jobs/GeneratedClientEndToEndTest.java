@@ -42,7 +42,8 @@ class GeneratedClientEndToEndTest extends ServiceTest {
     @Test
     void theGeneratedClientRunsAJobAndTheFakeQuantModelKeepsItsAccuracy() throws Exception {
         String key = new AdminApi(client(ADMIN_KEY))
-                .createApiKey(new CreateApiKey().tenant("e2e-" + UUID.randomUUID().toString().substring(0, 8)))
+                .createApiKey(new CreateApiKey()
+                        .tenant("e2e-" + UUID.randomUUID().toString().substring(0, 8)))
                 .getKey();
         ApiClient client = client(key);
         File mnist = mnist().toFile();

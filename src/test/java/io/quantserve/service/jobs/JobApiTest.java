@@ -53,17 +53,18 @@ class JobApiTest extends JobTest {
                     .isEqualTo(first.headers().firstValue("Location"));
             assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
 
-            Response other = t.client()
-                    .postJson("/v1/jobs", json(model, data, "\"batch_size\":9"), "Idempotency-Key", "run-1");
+            Response other =
+                    t.client().postJson("/v1/jobs", json(model, data, "\"batch_size\":9"), "Idempotency-Key", "run-1");
             assertThat(other.status()).as(other.body()).isEqualTo(409);
             assertThat(other.problemType()).isEqualTo(PROBLEMS + "idempotency-key-reused");
-            assertThat(other.json().get("detail").asString()).contains(first.json().get("id").asString());
+            assertThat(other.json().get("detail").asString())
+                    .contains(first.json().get("id").asString());
 
             TenantKey u = newTenant("idem-other");
             UUID otherModel = uploadMnist(u);
             UUID otherData = uploadCalibration(u, 64);
-            Response sameKeyElsewhere = u.client()
-                    .postJson("/v1/jobs", json(otherModel, otherData, ""), "Idempotency-Key", "run-1");
+            Response sameKeyElsewhere =
+                    u.client().postJson("/v1/jobs", json(otherModel, otherData, ""), "Idempotency-Key", "run-1");
             assertThat(sameKeyElsewhere.status()).as("keys are per tenant").isEqualTo(202);
 
             assertThat(jobCount(t)).isEqualTo(1);
@@ -102,10 +103,13 @@ class JobApiTest extends JobTest {
         JsonNode end = awaitTerminal(t, running, Duration.ofMinutes(1));
         assertThat(end.get("state").asString()).isEqualTo("CANCELLED");
         assertThat(end.get("cancel_requested").asBoolean()).isTrue();
-        assertThat(t.client().get("/v1/jobs/" + running + "/artifacts").json().get("items").size())
+        assertThat(t.client()
+                        .get("/v1/jobs/" + running + "/artifacts")
+                        .json()
+                        .get("items")
+                        .size())
                 .isZero();
-        assertThat(jdbc.queryForObject(
-                        "select count(*) from job_artifacts where job_id = ?", Integer.class, running))
+        assertThat(jdbc.queryForObject("select count(*) from job_artifacts where job_id = ?", Integer.class, running))
                 .isZero();
         awaitNoObjects(t.id() + "/jobs/" + running + "/");
     }
@@ -152,8 +156,8 @@ class JobApiTest extends JobTest {
         assertThat(badSkip.problemType()).isEqualTo(PROBLEMS + "invalid-config");
         assertThat(badSkip.json().get("detail").asString()).contains("/nope/Conv");
 
-        Response both = t.client()
-                .postJson("/v1/jobs", json(model, data, "\"config\":{\"batch_num\":1},\"act_algo\":\"kl\""));
+        Response both =
+                t.client().postJson("/v1/jobs", json(model, data, "\"config\":{\"batch_num\":1},\"act_algo\":\"kl\""));
         assertThat(both.status()).as(both.body()).isEqualTo(422);
         assertThat(both.problemType()).isEqualTo(PROBLEMS + "invalid-config");
 
@@ -181,8 +185,12 @@ class JobApiTest extends JobTest {
         JsonNode error = failed.get("error");
         assertThat(error.get("code").asString()).isEqualTo("invalid-data");
         assertThat(error.get("message").asString()).contains("'input'").doesNotContain("/tmp/");
-        assertThat(error.get("stage").asString()).as("the data is opened before weights are quantized").isEqualTo("fuse");
-        assertThat(failed.get("attempts").asInt()).as("refused input is not retried").isEqualTo(1);
+        assertThat(error.get("stage").asString())
+                .as("the data is opened before weights are quantized")
+                .isEqualTo("fuse");
+        assertThat(failed.get("attempts").asInt())
+                .as("refused input is not retried")
+                .isEqualTo(1);
 
         Response preflight = t.client().postJson("/v1/jobs/preflight", json(model, data, ""));
         assertThat(preflight.status()).as(preflight.body()).isEqualTo(200);
@@ -215,12 +223,15 @@ class JobApiTest extends JobTest {
         assertThat(report.get("violations").size()).isZero();
         List<String> planned = new ArrayList<>();
         report.get("layers")
-                .forEach(l -> planned.add(l.get("name").asString() + "=" + l.get("quantize").asBoolean()));
+                .forEach(l -> planned.add(
+                        l.get("name").asString() + "=" + l.get("quantize").asBoolean()));
         assertThat(planned)
                 .containsExactly("/conv1/Conv=true", "/conv2/Conv=true", "/fc1/Gemm=true", "/fc2/Gemm=false");
         JsonNode calibration = report.get("calibration");
         assertThat(calibration.get("batch_size").asInt()).isEqualTo(10);
-        assertThat(calibration.get("batches").asInt()).as("64 samples make 7 batches of up to 10").isEqualTo(7);
+        assertThat(calibration.get("batches").asInt())
+                .as("64 samples make 7 batches of up to 10")
+                .isEqualTo(7);
         assertThat(calibration.get("samples_available").asLong()).isEqualTo(64);
         assertThat(calibration.get("samples_used").asLong()).isEqualTo(64);
         assertThat(report.get("notes").toString()).contains("batch");
@@ -258,7 +269,9 @@ class JobApiTest extends JobTest {
                         ? ""
                         : page.json().get("next_cursor").asString();
             } while (!cursor.isEmpty());
-            assertThat(seen).containsExactlyElementsOf(ids.reversed().stream().map(UUID::toString).toList());
+            assertThat(seen)
+                    .containsExactlyElementsOf(
+                            ids.reversed().stream().map(UUID::toString).toList());
 
             Response cancelled = t.client().get("/v1/jobs?state=CANCELLED");
             assertThat(ids(cancelled)).containsExactly(ids.get(3), ids.get(1));
@@ -285,14 +298,18 @@ class JobApiTest extends JobTest {
         JsonNode skipped = awaitTerminal(t, skip, Duration.ofMinutes(2));
         assertThat(skipped.get("state").asString()).as(skipped.toString()).isEqualTo("SUCCEEDED");
         assertThat(skipped.get("model_id").asString()).isEqualTo(model.toString());
-        assertThat(skipped.get("options").get("batch_size").asInt()).as("inherited").isEqualTo(16);
+        assertThat(skipped.get("options").get("batch_size").asInt())
+                .as("inherited")
+                .isEqualTo(16);
         assertThat(skipped.get("quantized_layers").size()).isEqualTo(3);
         assertThat(skipped.get("notes").toString()).contains("taken from its record.txt");
         assertThat(skipped.get("timings").get("stages").has("calibrate")).isFalse();
 
         UUID hfmg = createJob(t, "{\"from_job\":\"" + base + "\",\"act_algo\":\"hfmg\"}");
         JsonNode recalibrated = awaitTerminal(t, hfmg, Duration.ofMinutes(2));
-        assertThat(recalibrated.get("state").asString()).as(recalibrated.toString()).isEqualTo("SUCCEEDED");
+        assertThat(recalibrated.get("state").asString())
+                .as(recalibrated.toString())
+                .isEqualTo("SUCCEEDED");
         assertThat(recalibrated.get("notes").toString()).contains("calibration ran again");
         assertThat(recalibrated.get("timings").get("stages").has("calibrate")).isTrue();
 
@@ -327,7 +344,9 @@ class JobApiTest extends JobTest {
     private void awaitNoObjects(String prefix) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline && !store.list(prefix).isEmpty()) sleep(50);
-        assertThat(store.list(prefix)).as("uploads of a cancelled attempt are removed").isEmpty();
+        assertThat(store.list(prefix))
+                .as("uploads of a cancelled attempt are removed")
+                .isEmpty();
     }
 
     private int jobCount(TenantKey t) {
@@ -346,7 +365,9 @@ class JobApiTest extends JobTest {
     private static List<UUID> ids(Response page) {
         assertThat(page.status()).as(page.body()).isEqualTo(200);
         List<UUID> out = new ArrayList<>();
-        page.json().get("items").forEach(j -> out.add(UUID.fromString(j.get("id").asString())));
+        page.json()
+                .get("items")
+                .forEach(j -> out.add(UUID.fromString(j.get("id").asString())));
         return out;
     }
 }

@@ -8,6 +8,7 @@ import io.quantserve.service.storage.ObjectStore;
 import io.quantserve.service.support.Api.BytesResponse;
 import io.quantserve.service.support.Api.Response;
 import io.quantserve.service.support.JobTest;
+import io.quantserve.service.support.TestBackends;
 import io.quantserve.testing.ModelDatasets;
 import java.io.IOException;
 import java.net.URI;
@@ -88,17 +89,29 @@ class JobLifecycleTest extends JobTest {
         assertThat(job.get("layers").size()).isEqualTo(4);
         for (JsonNode layer : job.get("layers")) {
             assertThat(layer.get("scale_d").asDouble()).as(layer.toString()).isPositive();
-            assertThat(layer.get("output_cosine").asDouble()).as(layer.toString()).isGreaterThan(0.99);
+            assertThat(layer.get("output_cosine").asDouble())
+                    .as(layer.toString())
+                    .isGreaterThan(0.99);
         }
         assertThat(names(job.get("timings").get("stages").propertyNames()))
-                .contains("fetch", "prepare", "calibrate", "export", "verify", "report", "upload");
+                .as("in the order the stages ran")
+                .containsExactly(
+                        "fetch",
+                        "prepare",
+                        "fuse",
+                        "weights",
+                        "calibrate",
+                        "export",
+                        "verify",
+                        "report",
+                        "evaluate",
+                        "upload");
         assertThat(job.get("timings").get("finished_at").isNull()).isFalse();
         assertThat(job.get("error").isNull()).isTrue();
         JsonNode metric = job.get("metrics").get(0);
         assertThat(metric.get("samples").asLong()).as("the evaluation dataset").isEqualTo(128);
         assertThat(metric.get("cosine").asDouble()).isGreaterThan(0.99);
         assertThat(metric.get("top1_agreement").asDouble()).isGreaterThan(0.95);
-        assertThat(names(job.get("timings").get("stages").propertyNames())).contains("evaluate");
 
         Response list = t.client().get("/v1/jobs/" + id + "/artifacts");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
@@ -115,12 +128,15 @@ class JobLifecycleTest extends JobTest {
                         "report.json");
         for (JsonNode a : list.json().get("items")) {
             String key = t.id() + "/jobs/" + id + "/attempts/1/" + a.get("name").asString();
-            assertThat(store.stat(key)).get().satisfies(info -> assertThat(info.size())
-                    .isEqualTo(a.get("size_bytes").asLong()));
+            assertThat(store.stat(key))
+                    .get()
+                    .satisfies(info -> assertThat(info.size())
+                            .isEqualTo(a.get("size_bytes").asLong()));
             BytesResponse file = t.client().getBytes(a.get("url").asString());
             assertThat(file.status()).isEqualTo(200);
             assertThat(sha256(file.body())).isEqualTo(a.get("sha256").asString());
-            assertThat(file.header("Content-Type")).startsWith(a.get("content_type").asString());
+            assertThat(file.header("Content-Type"))
+                    .startsWith(a.get("content_type").asString());
         }
         assertThat(contentType(list, "report.json")).isEqualTo("application/json");
         assertThat(contentType(list, "report.html")).startsWith("text/html");
@@ -136,13 +152,29 @@ class JobLifecycleTest extends JobTest {
         assertThat(download.header("ETag")).isEqualTo("\"" + sha256(download.body()) + "\"");
         assertThat(download.header("Accept-Ranges")).isEqualTo("bytes");
         assertThat(download.header("Content-Disposition")).contains("mnist_cnn_fake_quant_model.onnx");
+
+        Path scratch = TestBackends.get().workDir().resolve("scratch");
+        try (Stream<Path> left = Files.list(scratch)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("the attempt's scratch folder is gone")
+                    .noneMatch(n -> n.startsWith("job-" + id));
+        }
+    }
+
+    @Test
+    void theEventStreamOfAnUnknownJobIsANotFoundProblem() {
+        TenantKey t = newTenant("events-404");
+        Response r = t.client().get("/v1/jobs/" + UUID.randomUUID() + "/events", "Accept", "text/event-stream");
+        assertThat(r.status()).as(r.body()).isEqualTo(404);
+        assertThat(r.body()).contains("not-found");
     }
 
     @Test
     void downloadsHonourRangesEntityTagsAndRedirects() throws Exception {
         TenantKey t = newTenant("ranges");
         UUID id = createJob(t, json(uploadMnist(t), uploadCalibration(t, 64), "\"batch_size\":32,\"batch_num\":1"));
-        assertThat(awaitTerminal(t, id, Duration.ofMinutes(2)).get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(awaitTerminal(t, id, Duration.ofMinutes(2)).get("state").asString())
+                .isEqualTo("SUCCEEDED");
         String path = "/v1/jobs/" + id + "/artifacts/mnist_cnn_deploy_model.onnx";
         BytesResponse whole = t.client().getBytes(path);
         byte[] all = whole.body();
@@ -173,7 +205,9 @@ class JobLifecycleTest extends JobTest {
         BytesResponse notModified = t.client().getBytes(path, "If-None-Match", etag);
         assertThat(notModified.status()).isEqualTo(304);
         assertThat(notModified.body()).isEmpty();
-        assertThat(t.client().getBytes(path, "If-None-Match", "\"something-else\"").status())
+        assertThat(t.client()
+                        .getBytes(path, "If-None-Match", "\"something-else\"")
+                        .status())
                 .isEqualTo(200);
 
         BytesResponse redirect = t.client().getBytes(path + "?redirect=true");
@@ -184,7 +218,9 @@ class JobLifecycleTest extends JobTest {
         assertThat(direct.statusCode()).isEqualTo(200);
         assertThat(direct.body()).isEqualTo(all);
 
-        assertThat(t.client().getBytes("/v1/jobs/" + id + "/artifacts/nope.onnx").status())
+        assertThat(t.client()
+                        .getBytes("/v1/jobs/" + id + "/artifacts/nope.onnx")
+                        .status())
                 .isEqualTo(404);
         TenantKey other = newTenant("ranges-other");
         assertThat(other.client().getBytes(path).status()).isEqualTo(404);
@@ -218,7 +254,8 @@ class JobLifecycleTest extends JobTest {
 
     private static String contentType(Response list, String name) {
         for (JsonNode a : list.json().get("items")) {
-            if (a.get("name").asString().equals(name)) return a.get("content_type").asString();
+            if (a.get("name").asString().equals(name))
+                return a.get("content_type").asString();
         }
         throw new AssertionError("no artefact " + name);
     }

@@ -41,8 +41,8 @@ class JobRequestTest {
     void aStatedConfigReplacesTheInheritedOverridesAndTheOtherWayRound() {
         var config = JSON.readTree("{\"batch_num\":2}");
         JobOptions typed = new JobOptions(null, List.of("a"), List.of(), 8, null, "kl", null);
-        JobOptions withConfig = new JobRequest(null, null, null, null, config, null, null, null, null, null, null)
-                .options(typed);
+        JobOptions withConfig =
+                new JobRequest(null, null, null, null, config, null, null, null, null, null, null).options(typed);
         assertThat(withConfig.config()).isEqualTo(config);
         assertThat(withConfig.skipLayers()).isEmpty();
         assertThat(withConfig.actAlgo()).isNull();
@@ -56,23 +56,25 @@ class JobRequestTest {
 
     @Test
     void invalidOptionsNameTheKey() {
-        assertThatThrownBy(() -> request(null, "magic", null, null).options(null).validate())
+        assertThatThrownBy(
+                        () -> request(null, "magic", null, null).options(null).validate())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("act_algo 'magic'");
-        assertThatThrownBy(() -> request(null, null, "never", null).options(null).validate())
+        assertThatThrownBy(
+                        () -> request(null, null, "never", null).options(null).validate())
                 .hasMessageContaining("bias_overflow_policy 'never'");
-        assertThatThrownBy(() -> request(null, null, null, List.of("Relu")).options(null).validate())
+        assertThatThrownBy(() ->
+                        request(null, null, null, List.of("Relu")).options(null).validate())
                 .hasMessageContaining("skip_layer_types names 'Relu'");
-        assertThatThrownBy(() -> new JobOptions(JSON.readTree("[1]"), List.of(), List.of(), 1, null, null, null)
-                        .validate())
+        assertThatThrownBy(() ->
+                        new JobOptions(JSON.readTree("[1]"), List.of(), List.of(), 1, null, null, null).validate())
                 .hasMessageContaining("config must be a JSON object");
-        assertThatThrownBy(() -> new JobOptions(JSON.readTree("{}"), List.of("x"), List.of(), 1, null, null, null)
-                        .validate())
+        assertThatThrownBy(() ->
+                        new JobOptions(JSON.readTree("{}"), List.of("x"), List.of(), 1, null, null, null).validate())
                 .hasMessageContaining("either config or the overrides");
     }
 
-    private static JobRequest request(
-            List<String> skip, String algo, String policy, List<String> skipTypes) {
+    private static JobRequest request(List<String> skip, String algo, String policy, List<String> skipTypes) {
         return new JobRequest(null, null, null, null, null, skip, skipTypes, null, null, algo, policy);
     }
 }

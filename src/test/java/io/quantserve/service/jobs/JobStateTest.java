@@ -37,7 +37,8 @@ class JobStateTest {
         assertThatThrownBy(() -> JobState.SUCCEEDED.requireTransition("job-7", JobState.CANCELLED))
                 .isInstanceOf(IllegalJobTransitionException.class)
                 .hasMessage("job 'job-7' is SUCCEEDED and cannot become CANCELLED (SUCCEEDED is a final state)")
-                .satisfies(e -> assertThat(((IllegalJobTransitionException) e).current()).isEqualTo(JobState.SUCCEEDED));
+                .satisfies(e -> assertThat(((IllegalJobTransitionException) e).current())
+                        .isEqualTo(JobState.SUCCEEDED));
         assertThatThrownBy(() -> JobState.QUEUED.requireTransition("job-8", JobState.SUCCEEDED))
                 .hasMessage("job 'job-8' is QUEUED and cannot become SUCCEEDED");
     }

@@ -61,8 +61,8 @@ public abstract class JobTest extends ServiceTest {
     }
 
     protected static String json(UUID model, UUID dataset, String extra) {
-        return "{\"model_id\":\"" + model + "\",\"dataset_id\":\"" + dataset + "\"" + (extra.isEmpty() ? "" : "," + extra)
-                + "}";
+        return "{\"model_id\":\"" + model + "\",\"dataset_id\":\"" + dataset + "\""
+                + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
     protected static void sleep(long millis) {

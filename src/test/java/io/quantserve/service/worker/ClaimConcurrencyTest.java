@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -87,19 +86,24 @@ class ClaimConcurrencyTest extends JobTest {
             assertThat(claims).as("no job claimed twice").doesNotHaveDuplicates();
             assertThat(claims).containsAll(mine);
             assertThat(total).isEqualTo(claims.size());
-            assertThat(claims.stream().filter(mine::contains).map(claimedBy::get).collect(Collectors.toSet()))
+            assertThat(claims.stream()
+                            .filter(mine::contains)
+                            .map(claimedBy::get)
+                            .collect(Collectors.toSet()))
                     .as("the work was shared")
                     .hasSizeGreaterThan(1);
             for (UUID id : mine) {
-                Map<String, Object> row = jdbc.queryForMap(
-                        "select state, attempts, lease_owner from jobs where id = ?", id);
+                Map<String, Object> row =
+                        jdbc.queryForMap("select state, attempts, lease_owner from jobs where id = ?", id);
                 assertThat(row.get("state")).isEqualTo("RUNNING");
                 assertThat(row.get("attempts")).isEqualTo(1);
                 assertThat(row.get("lease_owner")).isEqualTo(claimedBy.get(id));
             }
         } finally {
-            jdbc.update("update jobs set state = 'CANCELLED', lease_owner = null, lease_expires_at = null"
-                    + " where tenant_id = ? and state in ('QUEUED', 'RUNNING')", t.id());
+            jdbc.update(
+                    "update jobs set state = 'CANCELLED', lease_owner = null, lease_expires_at = null"
+                            + " where tenant_id = ? and state in ('QUEUED', 'RUNNING')",
+                    t.id());
             pool.resume();
         }
     }

@@ -54,7 +54,9 @@ class LeaseExpiryTest extends JobTest {
 
         Claim silent = claim(silentQueue, "silent-worker", id);
         assertThat(silent.attempt()).isEqualTo(1);
-        assertThat(mine(queue.withClock(clock).reapExpired(), id)).as("the lease still runs").isEmpty();
+        assertThat(mine(queue.withClock(clock).reapExpired(), id))
+                .as("the lease still runs")
+                .isEmpty();
 
         clock.advance(lease.plusSeconds(1));
         assertThat(mine(queue.withClock(clock).reapExpired(), id))
@@ -79,8 +81,7 @@ class LeaseExpiryTest extends JobTest {
         for (JsonNode a : t.client().get("/v1/jobs/" + id + "/artifacts").json().get("items")) {
             assertThat(a.get("attempt").asInt()).isEqualTo(2);
         }
-        assertThat(jdbc.queryForList(
-                        "select object_key from job_artifacts where job_id = ?", String.class, id))
+        assertThat(jdbc.queryForList("select object_key from job_artifacts where job_id = ?", String.class, id))
                 .allMatch(k -> k.startsWith(t.id() + "/jobs/" + id + "/attempts/2/"));
         assertThatThrownBy(() -> silentQueue.cancelled(silent, Map.of())).isInstanceOf(LeaseLostException.class);
     }

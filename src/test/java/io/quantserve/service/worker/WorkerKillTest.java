@@ -74,7 +74,11 @@ class WorkerKillTest extends JobTest {
             assertThat(jdbc.queryForList(
                             "select distinct attempt from job_artifacts where job_id = ?", Integer.class, id))
                     .containsExactly(2);
-            assertThat(t.client().get("/v1/jobs/" + id + "/artifacts").json().get("items").size())
+            assertThat(t.client()
+                            .get("/v1/jobs/" + id + "/artifacts")
+                            .json()
+                            .get("items")
+                            .size())
                     .isEqualTo(8);
         } finally {
             if (child != null && child.isAlive()) child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -107,7 +111,8 @@ class WorkerKillTest extends JobTest {
                 "--quantserve.worker.poll-interval=100ms",
                 "--quantserve.worker.heartbeat-interval=500ms",
                 "--quantserve.jobs.lease-duration=" + CHILD_LEASE.toMillis() + "ms"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // through the environment: ONNX Runtime 1.29 crashes (SIGSEGV) in a JVM whose command line holds a class path
         // of a few kilobytes
         builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
@@ -117,12 +122,16 @@ class WorkerKillTest extends JobTest {
     private Map<String, Object> awaitChildCalibrating(UUID id, Process child, Path log) throws IOException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!child.isAlive()) throw new AssertionError("the worker process exited early with " + child.exitValue() + ":\n" + tail(log));
+            if (!child.isAlive())
+                throw new AssertionError(
+                        "the worker process exited early with " + child.exitValue() + ":\n" + tail(log));
             Map<String, Object> row = row(id);
             if ("calibrate".equals(row.get("stage")) && row.get("batch_done") instanceof Integer n && n > 0) {
                 return row;
             }
-            assertThat(row.get("state")).as("job state while waiting for the child").isIn("QUEUED", "RUNNING");
+            assertThat(row.get("state"))
+                    .as("job state while waiting for the child")
+                    .isIn("QUEUED", "RUNNING");
             sleep(5);
         }
         throw new AssertionError("the worker process never calibrated job " + id + ":\n" + tail(log));

@@ -102,19 +102,20 @@ class ArtifactController {
                         .build();
             }
         }
-        RangeRequest.Outcome outcome =
-                ifRange != null && !ifRange.strip().equals(etag) ? new RangeRequest.Whole() : RangeRequest.resolve(range, a.sizeBytes());
+        RangeRequest.Outcome outcome = ifRange != null && !ifRange.strip().equals(etag)
+                ? new RangeRequest.Whole()
+                : RangeRequest.resolve(range, a.sizeBytes());
         HttpHeaders headers = new HttpHeaders();
         headers.setETag(etag);
         headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-        headers.setContentDisposition(ContentDisposition.attachment().filename(a.name()).build());
+        headers.setContentDisposition(
+                ContentDisposition.attachment().filename(a.name()).build());
         headers.setContentType(MediaType.parseMediaType(a.contentType()));
         return switch (outcome) {
             case RangeRequest.Unsatisfiable u -> throw new RangeNotSatisfiableException(range, a.name(), a.sizeBytes());
             case RangeRequest.Part part -> {
                 headers.set(
-                        HttpHeaders.CONTENT_RANGE,
-                        "bytes " + part.first() + "-" + part.last() + "/" + a.sizeBytes());
+                        HttpHeaders.CONTENT_RANGE, "bytes " + part.first() + "-" + part.last() + "/" + a.sizeBytes());
                 headers.setContentLength(part.length());
                 yield ResponseEntity.status(HttpStatus.PARTIAL_CONTENT)
                         .headers(headers)

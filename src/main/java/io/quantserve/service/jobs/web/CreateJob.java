@@ -21,30 +21,46 @@ import tools.jackson.databind.JsonNode;
                 + " overrides (skip_layers, skip_layer_types, act_algo, bias_overflow_policy).")
 record CreateJob(
         @JsonProperty("model_id") @Nullable UUID modelId,
-        @JsonProperty("dataset_id") @Schema(description = "calibration dataset") @Nullable UUID datasetId,
+
+        @JsonProperty("dataset_id") @Schema(description = "calibration dataset") @Nullable
+        UUID datasetId,
+
         @JsonProperty("evaluation_dataset_id")
-                @Schema(description = "data the fake-quant model is compared with the float model on")
-                @Nullable UUID evaluationDatasetId,
+        @Schema(description = "data the fake-quant model is compared with the float model on")
+        @Nullable
+        UUID evaluationDatasetId,
+
         @JsonProperty("from_job") @Schema(description = "a SUCCEEDED job to re-export from") @Nullable
         UUID fromJob,
-        @Schema(
-                        types = "object",
-                        description = "an AMCT quantization config (the content of quant_config.json)")
-                @Nullable JsonNode config,
+
+        @Schema(types = "object", description = "an AMCT quantization config (the content of quant_config.json)")
+        @Nullable
+        JsonNode config,
+
         @JsonProperty("skip_layers") @Nullable List<String> skipLayers,
         @JsonProperty("skip_layer_types") @Nullable List<String> skipLayerTypes,
+
         @JsonProperty("batch_size") @Schema(description = "samples per calibration batch, default 32") @Min(1) @Nullable
         Integer batchSize,
-        @JsonProperty("batch_num") @Schema(description = "calibration batches, default the config's batch_num")
-                @Min(1) @Nullable Integer batchNum,
+
+        @JsonProperty("batch_num")
+        @Schema(description = "calibration batches, default the config's batch_num")
+        @Min(1)
+        @Nullable
+        Integer batchNum,
+
         @JsonProperty("act_algo")
-                @Schema(
-                        description = "activation algorithm of every layer",
-                        allowableValues = {"ifmr", "hfmg", "minmax", "percentile", "kl"})
-                @Nullable String actAlgo,
+        @Schema(
+                description = "activation algorithm of every layer",
+                allowableValues = {"ifmr", "hfmg", "minmax", "percentile", "kl"})
+        @Nullable
+        String actAlgo,
+
         @JsonProperty("bias_overflow_policy")
-                @Schema(allowableValues = {"fail", "adjust_weight_scale", "skip_layer"})
-                @Nullable String biasOverflowPolicy,
+        @Schema(allowableValues = {"fail", "adjust_weight_scale", "skip_layer"})
+        @Nullable
+        String biasOverflowPolicy,
+
         @Nullable Boolean preflight) {
 
     JobRequest request() {

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,7 +22,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import io.swagger.v3.oas.models.media.ObjectSchema;
 import org.jspecify.annotations.Nullable;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.http.HttpStatus;
@@ -81,7 +81,8 @@ class JobController {
             Caller caller,
             @Parameter(description = "makes retries of the same create safe; 1 to 255 characters")
                     @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
-                    @Nullable String idempotencyKey,
+                    @Nullable
+                    String idempotencyKey,
             @Valid @RequestBody CreateJob body) {
         JobCatalog.Created created = catalog.create(
                 caller.tenantId(), body.request(), idempotencyKey, Boolean.TRUE.equals(body.preflight()));
@@ -117,7 +118,8 @@ class JobController {
             Caller caller,
             @Parameter(description = "only jobs in these states (repeat the parameter or separate with commas)")
                     @RequestParam(name = "state", required = false)
-                    @Nullable List<JobState> states,
+                    @Nullable
+                    List<JobState> states,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
             @RequestParam(required = false) @Nullable String cursor) {
         Set<JobState> wanted = states == null || states.isEmpty() ? Set.of() : EnumSet.copyOf(states);

@@ -37,8 +37,7 @@ class JobProblemAdvice {
 
     @ExceptionHandler(IdempotencyConflictException.class)
     ResponseEntity<ProblemDetail> idempotency(IdempotencyConflictException e, HttpServletRequest request) {
-        return respond(
-                Problems.of(HttpStatus.CONFLICT, IdempotencyConflictException.CODE, e.getMessage()), request);
+        return respond(Problems.of(HttpStatus.CONFLICT, IdempotencyConflictException.CODE, e.getMessage()), request);
     }
 
     @ExceptionHandler(JobNotReadyException.class)
@@ -55,8 +54,8 @@ class JobProblemAdvice {
 
     @ExceptionHandler(PreflightFailedException.class)
     ResponseEntity<ProblemDetail> preflight(PreflightFailedException e, HttpServletRequest request) {
-        ProblemDetail p = Problems.of(
-                Problems.refusedContent(), e.violations().getFirst().code(), e.getMessage());
+        ProblemDetail p =
+                Problems.of(Problems.refusedContent(), e.violations().getFirst().code(), e.getMessage());
         p.setProperty(
                 "errors",
                 e.violations().stream()

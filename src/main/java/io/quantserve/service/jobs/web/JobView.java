@@ -23,26 +23,40 @@ import tools.jackson.databind.JsonNode;
 record JobView(
         UUID id,
         JobState state,
-        @Schema(description = "the stage last reported: claimed, fetch, prepare, fuse, weights, calibrate, export,"
+
+        @Schema(
+                description = "the stage last reported: claimed, fetch, prepare, fuse, weights, calibrate, export,"
                         + " verify, report, evaluate, upload, done")
-                @JsonInclude(JsonInclude.Include.ALWAYS)
-                @Nullable String stage,
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        @Nullable
+        String stage,
+
         ProgressView progress,
+
         @Schema(description = "claims so far; a job whose worker died is claimed again, up to the configured limit")
-                int attempts,
+        int attempts,
+
         @JsonProperty("cancel_requested") boolean cancelRequested,
         @JsonProperty("model_id") UUID modelId,
         @JsonProperty("dataset_id") UUID datasetId,
+
         @JsonProperty("evaluation_dataset_id") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
         UUID evaluationDatasetId,
-        @JsonProperty("from_job") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable UUID fromJob,
+
+        @JsonProperty("from_job") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+        UUID fromJob,
+
         OptionsView options,
         TimingsView timings,
         @JsonProperty("quantized_layers") List<String> quantizedLayers,
         @JsonProperty("float_layers") List<String> floatLayers,
-        @Schema(description = "per-layer summary of report.json, once SUCCEEDED") List<LayerSummary> layers,
+
+        @Schema(description = "per-layer summary of report.json, once SUCCEEDED")
+        List<LayerSummary> layers,
+
         @Schema(description = "fake-quant against float model on the evaluation dataset, once SUCCEEDED")
-                List<OutputMetric> metrics,
+        List<OutputMetric> metrics,
+
         List<String> notes,
         @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable JobError error,
         @JsonProperty("created_at") Instant createdAt,
@@ -85,9 +99,15 @@ record JobView(
     @Schema(name = "JobProgress")
     record ProgressView(
             double percent,
-            @JsonProperty("batch_done") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer batchDone,
-            @JsonProperty("batch_total") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer batchTotal,
-            @JsonProperty("eta_seconds") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Double etaSeconds) {
+
+            @JsonProperty("batch_done") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Integer batchDone,
+
+            @JsonProperty("batch_total") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Integer batchTotal,
+
+            @JsonProperty("eta_seconds") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Double etaSeconds) {
         /** Progress below which no ETA is given: too little has run to extrapolate. */
         static final double ETA_FROM = 0.05;
 
@@ -110,21 +130,33 @@ record JobView(
     @Schema(name = "JobTimings")
     record TimingsView(
             @JsonProperty("queued_at") Instant queuedAt,
-            @JsonProperty("started_at") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Instant startedAt,
-            @JsonProperty("finished_at") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Instant finishedAt,
+
+            @JsonProperty("started_at") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Instant startedAt,
+
+            @JsonProperty("finished_at") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Instant finishedAt,
+
             Map<String, Double> stages) {}
 
     /** The options the job runs with, as resolved at creation. */
     @Schema(name = "JobOptions")
     record OptionsView(
             @Schema(types = "object", description = "the AMCT config given, or null for a generated one")
-                    @JsonInclude(JsonInclude.Include.ALWAYS)
-                    @Nullable JsonNode config,
+            @JsonInclude(JsonInclude.Include.ALWAYS)
+            @Nullable
+            JsonNode config,
+
             @JsonProperty("skip_layers") List<String> skipLayers,
             @JsonProperty("skip_layer_types") List<String> skipLayerTypes,
             @JsonProperty("batch_size") int batchSize,
-            @JsonProperty("batch_num") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Integer batchNum,
-            @JsonProperty("act_algo") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String actAlgo,
+
+            @JsonProperty("batch_num") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            Integer batchNum,
+
+            @JsonProperty("act_algo") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            String actAlgo,
+
             @JsonProperty("bias_overflow_policy") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
             String biasOverflowPolicy) {
         static OptionsView of(JobOptions o) {

@@ -16,8 +16,12 @@ class RangeRequestTest {
         assertThat(RangeRequest.resolve("bytes=0-9", SIZE)).isEqualTo(new Part(0, 9));
         assertThat(RangeRequest.resolve("bytes=90-", SIZE)).isEqualTo(new Part(90, 99));
         assertThat(RangeRequest.resolve("bytes=-10", SIZE)).isEqualTo(new Part(90, 99));
-        assertThat(RangeRequest.resolve("bytes=-1000", SIZE)).as("suffix longer than the object").isEqualTo(new Part(0, 99));
-        assertThat(RangeRequest.resolve("bytes=50-1000", SIZE)).as("end clamped").isEqualTo(new Part(50, 99));
+        assertThat(RangeRequest.resolve("bytes=-1000", SIZE))
+                .as("suffix longer than the object")
+                .isEqualTo(new Part(0, 99));
+        assertThat(RangeRequest.resolve("bytes=50-1000", SIZE))
+                .as("end clamped")
+                .isEqualTo(new Part(50, 99));
         assertThat(new Part(10, 19).length()).isEqualTo(10);
     }
 
@@ -31,9 +35,13 @@ class RangeRequestTest {
     @Test
     void whatIsNotOneByteRangeIsIgnored() {
         assertThat(RangeRequest.resolve(null, SIZE)).isInstanceOf(Whole.class);
-        assertThat(RangeRequest.resolve("bytes=0-1,5-6", SIZE)).as("several ranges").isInstanceOf(Whole.class);
+        assertThat(RangeRequest.resolve("bytes=0-1,5-6", SIZE))
+                .as("several ranges")
+                .isInstanceOf(Whole.class);
         assertThat(RangeRequest.resolve("items=0-1", SIZE)).isInstanceOf(Whole.class);
-        assertThat(RangeRequest.resolve("bytes=9-3", SIZE)).as("last before first").isInstanceOf(Whole.class);
+        assertThat(RangeRequest.resolve("bytes=9-3", SIZE))
+                .as("last before first")
+                .isInstanceOf(Whole.class);
         assertThat(RangeRequest.resolve("bytes=-", SIZE)).isInstanceOf(Whole.class);
     }
 }
