@@ -67,8 +67,8 @@ class JobLifecycleTest extends JobTest {
         JsonNode last = events.getLast();
         assertThat(last.get("state").asString()).as(last.toString()).isEqualTo("SUCCEEDED");
         assertThat(events.stream().map(e -> e.get("stage").asString()))
-                .as("stages seen by the stream")
-                .contains("calibrate", "done");
+                .as("stages seen by the stream (it samples the row, quick stages may pass unseen)")
+                .contains("done");
         // events sample the row: batches may be too quick to be seen, but any batch seen counts to 4
         assertThat(events.stream()
                         .filter(e -> "calibrate".equals(e.get("stage").asString()))

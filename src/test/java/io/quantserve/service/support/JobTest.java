@@ -2,11 +2,19 @@ package io.quantserve.service.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantserve.engine.calibration.data.NpzWriter;
+import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.service.jobs.Claim;
+import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.support.Api.Response;
 import io.quantserve.testing.ModelDatasets;
+import io.quantserve.testing.TinyModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +32,18 @@ public abstract class JobTest extends ServiceTest {
     /** The first {@code samples} MNIST calibration digits as an {@code .npz}; returns the dataset id. */
     protected UUID uploadCalibration(TenantKey t, int samples) {
         return upload(t, "/v1/datasets?name=calib.npz", ModelDatasets.mnistCnnCalibration(samples));
+    }
+
+    /**
+     * {@code samples} random MNIST-shaped inputs as an {@code .npz} in {@code folder}: calibration data for tests about
+     * workers rather than accuracy, long enough to act during calibration with one sample per batch.
+     */
+    protected static Path noise(Path folder, int samples) {
+        Path file = folder.resolve("noise-" + samples + ".npz");
+        SequencedMap<String, Tensor> arrays = new LinkedHashMap<>();
+        arrays.put("input", TinyModel.random(11, -1f, 1f, samples, 1, 28, 28));
+        NpzWriter.write(file, arrays, false);
+        return file;
     }
 
     protected UUID upload(TenantKey t, String path, Path file) {
@@ -58,6 +78,20 @@ public abstract class JobTest extends ServiceTest {
             sleep(25);
         }
         throw new AssertionError("job " + job + " did not reach " + states + " within " + timeout + ": " + last);
+    }
+
+    /**
+     * Claims from {@code queue} as {@code owner} until the job {@code id} is the one claimed; older claimable jobs
+     * left by other tests are cancelled on the way.
+     */
+    protected static Claim claim(JobQueue queue, String owner, UUID id) {
+        for (int i = 0; i < 100; i++) {
+            Optional<Claim> c = queue.claim(owner);
+            assertThat(c).as("job %s claimable", id).isPresent();
+            if (c.get().jobId().equals(id)) return c.get();
+            queue.cancelled(c.get(), java.util.Map.of());
+        }
+        throw new AssertionError("job " + id + " never claimed");
     }
 
     protected static String json(UUID model, UUID dataset, String extra) {

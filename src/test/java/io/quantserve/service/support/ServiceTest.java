@@ -61,6 +61,7 @@ public abstract class ServiceTest {
         registry.add("quantserve.worker.threads", () -> "2");
         registry.add("quantserve.worker.poll-interval", () -> "200ms");
         registry.add("quantserve.worker.reaper-interval", () -> "300ms");
+        registry.add("quantserve.worker.progress-interval", () -> "20ms");
         registry.add("quantserve.jobs.lease-duration", () -> "20s");
         registry.add("quantserve.jobs.retry-backoff", () -> "100ms");
         registry.add("quantserve.jobs.events-poll-interval", () -> "50ms");

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,17 +105,6 @@ class LeaseExpiryTest extends JobTest {
         assertThat(failed.get("error").get("code").asString()).isEqualTo(JobQueue.LEASE_EXPIRED);
         assertThat(failed.get("attempts").asInt()).isEqualTo(max);
         assertThat(queue.withClock(clock).claim("late")).isEmpty();
-    }
-
-    /** Claims until the job {@code id} is the one claimed (older leftovers of other tests are cancelled). */
-    private Claim claim(JobQueue q, String owner, UUID id) {
-        for (int i = 0; i < 100; i++) {
-            Optional<Claim> c = q.claim(owner);
-            assertThat(c).as("job %s claimable", id).isPresent();
-            if (c.get().jobId().equals(id)) return c.get();
-            q.cancelled(c.get(), Map.of());
-        }
-        throw new AssertionError("job " + id + " never claimed");
     }
 
     private static List<JobQueue.Reaped> mine(List<JobQueue.Reaped> reaped, UUID id) {

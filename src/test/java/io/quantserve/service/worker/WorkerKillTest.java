@@ -2,12 +2,9 @@ package io.quantserve.service.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantserve.engine.calibration.data.NpzWriter;
-import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.service.QuantServeApplication;
 import io.quantserve.service.support.JobTest;
 import io.quantserve.service.support.TestBackends;
-import io.quantserve.testing.TinyModel;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SequencedMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,7 +46,7 @@ class WorkerKillTest extends JobTest {
     void aWorkerKilledMidCalibrationHasItsJobFinishedByAnotherProcess() throws Exception {
         TenantKey t = newTenant("sigkill");
         UUID model = uploadMnist(t);
-        UUID data = upload(t, "/v1/datasets?name=noise.npz", noise());
+        UUID data = upload(t, "/v1/datasets?name=noise.npz", noise(tmp, SAMPLES));
         pool.pause();
         Process child = null;
         Path log = tmp.resolve("worker.log");
@@ -91,15 +86,6 @@ class WorkerKillTest extends JobTest {
             if (child != null && child.isAlive()) child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             pool.resume();
         }
-    }
-
-    /** {@value #SAMPLES} random MNIST-shaped inputs (the test is about workers, not accuracy). */
-    private Path noise() {
-        Path file = tmp.resolve("noise.npz");
-        SequencedMap<String, Tensor> arrays = new LinkedHashMap<>();
-        arrays.put("input", TinyModel.random(11, -1f, 1f, SAMPLES, 1, 28, 28));
-        NpzWriter.write(file, arrays, false);
-        return file;
     }
 
     /** The service as a worker-only process from this test's class path, with short leases. */
