@@ -1,6 +1,8 @@
 package io.quantserve.service.jobs;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +51,6 @@ public record Job(
         Instant createdAt,
         Instant updatedAt) {
     public Job {
-        timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+        timings = Collections.unmodifiableMap(new LinkedHashMap<>(timings));
     }
 }

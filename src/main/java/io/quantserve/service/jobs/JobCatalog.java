@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -92,7 +94,7 @@ public class JobCatalog {
         UUID id = UUID.randomUUID();
         if (!jobs.insert(id, tenant, spec, idempotencyKey, now())) {
             // an equal key committed between our lookup and our insert
-            return replay(tenant, java.util.Objects.requireNonNull(idempotencyKey), spec)
+            return replay(tenant, Objects.requireNonNull(idempotencyKey), spec)
                     .orElseThrow(() -> new IllegalStateException("job with key '" + idempotencyKey + "' vanished"));
         }
         events.publishEvent(new JobQueued(id));
@@ -212,7 +214,7 @@ public class JobCatalog {
         });
     }
 
-    private static <T> T reference(String field, String kind, UUID id, java.util.function.Supplier<T> lookup) {
+    private static <T> T reference(String field, String kind, UUID id, Supplier<T> lookup) {
         try {
             return lookup.get();
         } catch (ResourceNotFoundException e) {

@@ -1,5 +1,7 @@
 package io.quantserve.service.jobs;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,6 @@ public record JobProgress(
         Map<String, Double> timings) {
     public JobProgress {
         if (!(fraction >= 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must lie in [0, 1]");
-        timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+        timings = Collections.unmodifiableMap(new LinkedHashMap<>(timings));
     }
 }

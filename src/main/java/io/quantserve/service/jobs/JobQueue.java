@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -173,7 +174,7 @@ public class JobQueue {
             end(claim, JobState.SUCCEEDED, null, timings, now);
             return JobState.SUCCEEDED;
         });
-        return java.util.Objects.requireNonNull(outcome);
+        return Objects.requireNonNull(outcome);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
@@ -57,8 +58,8 @@ class JobRows implements RowMapper<Job> {
                 read(rs.getString("error"), JobError.class),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                java.util.Objects.requireNonNull(instant(rs, "created_at")),
-                java.util.Objects.requireNonNull(instant(rs, "updated_at")));
+                Objects.requireNonNull(instant(rs, "created_at")),
+                Objects.requireNonNull(instant(rs, "updated_at")));
     }
 
     /** JSON text of a value for a {@code jsonb} parameter ({@code ?::jsonb}); null stays null. */

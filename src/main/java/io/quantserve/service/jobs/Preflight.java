@@ -26,6 +26,8 @@ import io.quantserve.service.jobs.PreflightReport.Violation;
 import io.quantserve.service.models.Model;
 import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.web.UploadSpool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,16 +180,16 @@ class Preflight {
     private static Path folder(Path work, String name) {
         try {
             return Files.createDirectories(work.resolve(name));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("creating " + work.resolve(name), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + work.resolve(name), e);
         }
     }
 
     private static long size(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("reading the size of " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the size of " + file, e);
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ public class WorkerPool implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobQueue queue;
     private final ApplicationEventPublisher events;
-    private final java.util.function.Function<Clock, JobExecution> executions;
+    private final Function<Clock, JobExecution> executions;
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, AttemptProgress> running = new ConcurrentHashMap<>();
     private final Object signal = new Object();

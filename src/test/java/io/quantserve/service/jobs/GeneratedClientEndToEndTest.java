@@ -20,6 +20,8 @@ import io.quantserve.service.support.ServiceTest;
 import io.quantserve.testing.Evaluations;
 import io.quantserve.testing.ModelDatasets;
 import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,8 +101,8 @@ class GeneratedClientEndToEndTest extends ServiceTest {
             b.header("Authorization", "Bearer " + key);
             try {
                 b.POST(HttpRequest.BodyPublishers.ofFile(file.toPath()));
-            } catch (java.io.FileNotFoundException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (FileNotFoundException e) {
+                throw new UncheckedIOException(e);
             }
         });
         return c;

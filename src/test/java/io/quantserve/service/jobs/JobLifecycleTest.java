@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -270,7 +271,7 @@ class JobLifecycleTest extends JobTest {
         return nodes.map(JsonNode::asString).toList();
     }
 
-    private static List<String> names(java.util.Collection<String> names) {
+    private static List<String> names(Collection<String> names) {
         return List.copyOf(names);
     }
 

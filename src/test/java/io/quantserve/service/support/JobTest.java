@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.Set;
@@ -89,7 +90,7 @@ public abstract class JobTest extends ServiceTest {
             Optional<Claim> c = queue.claim(owner);
             assertThat(c).as("job %s claimable", id).isPresent();
             if (c.get().jobId().equals(id)) return c.get();
-            queue.cancelled(c.get(), java.util.Map.of());
+            queue.cancelled(c.get(), Map.of());
         }
         throw new AssertionError("job " + id + " never claimed");
     }

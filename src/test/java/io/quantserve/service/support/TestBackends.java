@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestBackends implements BeforeAllCallback {
     private static @Nullable Running running;
-    private static final java.util.Set<AutoCloseable> dependents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<AutoCloseable> dependents = ConcurrentHashMap.newKeySet();
 
     /**
      * Closes {@code dependent} (an application context with background threads using the backends) before the
