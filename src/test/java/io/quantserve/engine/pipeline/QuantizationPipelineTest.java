@@ -64,6 +64,7 @@ class QuantizationPipelineTest {
                         "tiny_fake_quant_model.onnx",
                         "tiny_deploy_model.onnx",
                         "tiny_int8_model.onnx",
+                        "statistics.bin",
                         "manifest.json");
         assertThat(result.quantizedLayers()).containsExactly("conv", "deconv", "pool", "fc", "proj");
         assertThat(result.parity()).isNotNull();
