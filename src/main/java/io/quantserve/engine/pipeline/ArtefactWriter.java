@@ -1,7 +1,9 @@
 package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.calibration.StatisticsFile;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.export.DeployExporter;
@@ -50,8 +52,10 @@ final class ArtefactWriter {
             Path model,
             @Nullable Path data,
             @Nullable Path config,
-            @Nullable Path record) {}
+            @Nullable Path record,
+            @Nullable Path statistics) {}
 
+    /** @param statistics the calibration statistics of the run, written as {@link StatisticsFile}; null for none */
     static QuantizeResult write(
             Inputs inputs,
             Path outDir,
@@ -61,7 +65,8 @@ final class ArtefactWriter {
             List<Map<String, Tensor>> feeds,
             RunOptions options,
             List<String> notes,
-            ProgressListener progress) {
+            ProgressListener progress,
+            @Nullable CalibrationStatistics statistics) {
         String base = QuantizationPipeline.baseName(inputs.model());
         String fakeName = base + "_fake_quant_model.onnx";
         String deployName = base + "_deploy_model.onnx";
@@ -78,6 +83,7 @@ final class ArtefactWriter {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
+            if (statistics != null) StatisticsFile.write(statistics, out.file(StatisticsFile.FILE_NAME));
             OnnxModel fake = FakeQuantExporter.export(fused, layers);
             OnnxModel deploy = DeployExporter.export(fused, layers);
             OnnxModel int8 = Int8Exporter.export(fused, layers);
@@ -135,6 +141,7 @@ final class ArtefactWriter {
             manifest.input("model", inputs.model());
             if (inputs.config() != null) manifest.input("config", inputs.config());
             if (inputs.record() != null) manifest.input("record", inputs.record());
+            if (inputs.statistics() != null) manifest.input("statistics", inputs.statistics());
             if (inputs.data() != null) addData(manifest, inputs.data());
             List<String> artefacts = List.of(
                     CONFIG_FILE,
@@ -149,8 +156,10 @@ final class ArtefactWriter {
                 Path data = out.file(a + ".data");
                 if (Files.exists(data)) manifest.output(a + ".data", data);
             }
+            if (statistics != null) manifest.output(StatisticsFile.FILE_NAME, out.file(StatisticsFile.FILE_NAME));
             manifest.write(out.file(Manifest.FILE_NAME));
             List<String> all = new ArrayList<>(artefacts);
+            if (statistics != null) all.add(StatisticsFile.FILE_NAME);
             all.add(Manifest.FILE_NAME);
             out.publish();
             return new QuantizeResult(

@@ -1,5 +1,6 @@
 package io.quantserve.engine.pipeline;
 
+import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.BatchPlan;
 import io.quantserve.engine.calibration.data.BatchStream;
@@ -9,6 +10,7 @@ import io.quantserve.engine.config.ConfigFactory;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.export.LayerRecord;
+import io.quantserve.engine.export.Manifest;
 import io.quantserve.engine.export.RecordFile;
 import io.quantserve.engine.fusion.BatchNormFusion;
 import io.quantserve.engine.fusion.FusionOptions;
@@ -34,19 +36,25 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → plan → calibrate (weights
- * first, then one streaming pass) → export → verify → publish. Both entry points end in {@link ArtefactWriter},
- * so quantizing and re-exporting from a record produce the same files from the same factors.
+ * first, then one streaming pass; or, given an earlier run's {@code statistics.bin}, the config applied to its
+ * histograms: {@link StatisticsQuantization}) → export → verify → publish. Both entry points end in {@link
+ * ArtefactWriter}, so quantizing and re-exporting from a record produce the same files from the same factors.
  */
 public final class QuantizationPipeline {
     private QuantizationPipeline() {}
 
-    /** AMCT's quantize_model + calibration + save_model in one run. */
+    /**
+     * AMCT's quantize_model + calibration + save_model in one run; the calibration statistics are published with
+     * the artefacts ({@code statistics.bin}). With {@link QuantizeRequest#statistics()} no forward pass is run: the
+     * stored statistics give the activation ranges and the data, if any, only serves verification.
+     */
     public static QuantizeResult quantize(QuantizeRequest request, ProgressListener progress) {
         progress.stage("prepare");
         PreparedModel prepared = ModelPreparation.prepare(request.model());
@@ -61,9 +69,13 @@ public final class QuantizationPipeline {
         Fused fused = fuse(prepared, config, notes);
         List<String> floatLayers = new ArrayList<>();
         List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
+        if (request.statistics() != null) {
+            return StatisticsQuantization.run(request, config, fused, plans, floatLayers, notes, progress);
+        }
 
+        Path dataPath = Objects.requireNonNull(request.data());
         List<ValueSpec> inputs = inputsOf(request.model());
-        try (CalibrationData data = CalibrationData.open(request.data());
+        try (CalibrationData data = CalibrationData.open(dataPath);
                 BatchStream stream = data.batches(inputs, new BatchPlan(request.batchSize(), batchNum));
                 Scratch scratch = new Scratch()) {
             if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
@@ -86,6 +98,16 @@ public final class QuantizationPipeline {
                     .map(l -> algorithmOf.apply(l.layer().name()))
                     .toList());
             notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
+            CalibrationStatistics statistics = new CalibrationStatistics(
+                    CalibrationProvenance.of(
+                            Manifest.digest(request.model()).sha256(),
+                            DataDigest.sha256(dataPath),
+                            request.batchSize(),
+                            batchNum,
+                            batches.consumed(),
+                            fused.scan(),
+                            plans),
+                    result.statistics());
             RunOptions options = new RunOptions(
                     "quantize",
                     request.batchSize(),
@@ -95,7 +117,7 @@ public final class QuantizationPipeline {
                     layers.stream().map(l -> l.layer().name()).toList(),
                     floatLayers);
             return ArtefactWriter.write(
-                    new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), null),
+                    new ArtefactWriter.Inputs(request.model(), dataPath, request.config(), null, null),
                     request.outDir(),
                     fused.model(),
                     config,
@@ -103,7 +125,8 @@ public final class QuantizationPipeline {
                     batches.retained(),
                     options,
                     notes,
-                    progress);
+                    progress,
+                    statistics);
         }
     }
 
@@ -152,7 +175,7 @@ public final class QuantizationPipeline {
                 layers.stream().map(l -> l.layer().name()).toList(),
                 floatLayers);
         return ArtefactWriter.write(
-                new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), request.record()),
+                new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), request.record(), null),
                 request.outDir(),
                 fused.model(),
                 config,
@@ -160,7 +183,8 @@ public final class QuantizationPipeline {
                 feeds,
                 options,
                 notes,
-                progress);
+                progress,
+                null);
     }
 
     record Fused(OnnxModel model, LayerScan scan) {}
