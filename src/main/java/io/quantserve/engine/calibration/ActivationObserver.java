@@ -9,6 +9,14 @@ public interface ActivationObserver {
     /** Feeds one batch of values (any shape, flattened). Non-finite values are rejected by the caller. */
     void accept(float[] values);
 
+    /**
+     * Feeds one batch of values with the shape they came in (row-major); the calibrator calls this one. Observers
+     * that need no shape (all per-tensor ones) keep the default, which drops it.
+     */
+    default void accept(long[] shape, float[] values) {
+        accept(values);
+    }
+
     /** The clip range {@code [min, max]} chosen from everything seen; extended to contain 0 by the caller. */
     ClipRange range();
 }

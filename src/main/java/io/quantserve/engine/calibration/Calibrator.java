@@ -73,7 +73,7 @@ public final class Calibrator {
                     }
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
-                    for (ActivationObserver o : e.getValue()) o.accept(f);
+                    for (ActivationObserver o : e.getValue()) o.accept(v.shape(), f);
                     counts.merge(e.getKey(), (long) f.length, Long::sum);
                 }
                 done++;
