@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Parses {@code --override NAME:key=value[,key=value…]} into per-layer config overrides. Keys: {@code
  * quant_enable}, {@code asymmetric}, {@code channel_wise} (true/false), {@code act_algo} (ifmr, hfmg, minmax,
- * percentile, kl with their default parameters) and {@code dmq_balancer_param} (a number in (0, 1), or {@code off}). The layer name ends at the last ':' before the first '=', so names
- * containing ':' still work.
+ * percentile, kl with their default parameters) and {@code dmq_balancer_param} (a number in (0, 1), or {@code
+ * off}). The layer name ends at the last ':' before the first '=', so names containing ':' still work.
  */
 final class LayerOverrides {
     private LayerOverrides() {}

@@ -2,7 +2,6 @@ package io.quantserve.engine.config;
 
 import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.layers.LayerScan;
-import io.quantserve.engine.layers.LayerType;
 import io.quantserve.engine.layers.QuantizableLayer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,9 +61,7 @@ public final class ConfigFactory {
                 options.skipLayers().contains(name) || options.skipLayerTypes().contains(layer.type());
         ActivationAlgorithm algorithm = options.defaultAlgorithm();
         Boolean asymmetric = null;
-        boolean channelWise = layer.type().channelWiseByDefault()
-                || (options.matMulChannelWise().allowsChannelWise()
-                        && (layer.type() == LayerType.GEMM || layer.type() == LayerType.MATMUL));
+        boolean channelWise = options.matMulChannelWise().allowsChannelWise(layer.type());
         @Nullable Double dmq = QuantConfigs.supportsDmq(layer) ? options.dmqBalancerParam() : null;
         boolean enabled = !skipped;
         LayerOverride o = options.overrides().get(name);

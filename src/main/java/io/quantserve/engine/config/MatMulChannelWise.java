@@ -1,6 +1,7 @@
 package io.quantserve.engine.config;
 
 import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.layers.LayerType;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -23,7 +24,7 @@ public enum MatMulChannelWise {
      * weight is quantized with the largest of the layer's {@code scale_w} and its {@code deq_scale} is one value.
      */
     PORTABLE("portable"),
-    /** As {@link #PORTABLE}, and the deploy model's {@code AscendDequant} also takes one {@code deq_scale} per column. */
+    /** As {@link #PORTABLE}, and the deploy model's {@code AscendDequant} takes one {@code deq_scale} per column. */
     ALL("all");
 
     private final String jsonName;
@@ -40,6 +41,16 @@ public enum MatMulChannelWise {
     /** Whether Gemm/MatMul layers may set {@code channel_wise: true}. */
     public boolean allowsChannelWise() {
         return this != OFF;
+    }
+
+    /**
+     * Whether a layer of kind {@code type} may have per-channel weights under this setting: Conv and ConvTranspose
+     * always, Gemm and MatMul unless {@link #OFF}, AveragePool never. Also the default {@code channel_wise} that
+     * {@link ConfigFactory} writes.
+     */
+    public boolean allowsChannelWise(LayerType type) {
+        return type.channelWiseByDefault()
+                || (allowsChannelWise() && (type == LayerType.GEMM || type == LayerType.MATMUL));
     }
 
     /** Whether the deploy model keeps per-column scales of Gemm/MatMul layers (else it requantizes per tensor). */

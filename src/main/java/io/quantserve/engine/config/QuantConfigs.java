@@ -29,16 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link InvalidConfigException} whose message names the file, the layer and the key at fault.
  *
  * <p>Reading is strict: all keys are required except {@code asymmetric} and {@code dmq_balancer_param} (per layer),
- * {@code bias_overflow_policy} and {@code matmul_channel_wise} (top level); unknown and duplicate keys, wrong JSON types (no {@code "8"} for 8, no
- * {@code 8.0} for an integer, no {@code 1} for {@code true}) and out-of-range values are refused. Every broken
- * top-level key and the first problem of every broken layer are reported together.
+ * {@code bias_overflow_policy} and {@code matmul_channel_wise} (top level); unknown and duplicate keys, wrong JSON
+ * types (no {@code "8"} for 8, no {@code 8.0} for an integer, no {@code 1} for {@code true}) and out-of-range values
+ * are refused. Every broken top-level key and the first problem of every broken layer are reported together.
  *
  * <p>Writing uses 4-space indentation, {@code "key": value}, one-line arrays ({@code [0.7, 1.3]}), AMCT's key
  * order, the layers in the config's order and a final newline; doubles are written in Java's shortest round-trip
  * form ({@link Double#toString}). {@code asymmetric} and {@code dmq_balancer_param} are written only when set,
  * {@code bias_overflow_policy} only when it is not {@code fail} and {@code matmul_channel_wise} only when it is not
- * {@code off}, so a config without QuantServe extensions is plain AMCT. Reading a written config
- * gives an equal config, and {@code toJson(parse(toJson(c)))} equals {@code toJson(c)} byte for byte.
+ * {@code off}, so a config without QuantServe extensions is plain AMCT. Reading a written config gives an equal
+ * config, and {@code toJson(parse(toJson(c)))} equals {@code toJson(c)} byte for byte.
  */
 public final class QuantConfigs {
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -131,7 +131,8 @@ public final class QuantConfigs {
                 continue;
             }
             LayerType type = layer.get().type();
-            if (e.getValue().weight().channelWise() && !channelWiseAllowed(type, config.matMulChannelWise())) {
+            if (e.getValue().weight().channelWise()
+                    && !config.matMulChannelWise().allowsChannelWise(type)) {
                 problems.add("layer '" + name + "': weight_quant_params.channel_wise must be false for " + type.opType()
                         + (type.hasWeight()
                                 ? " (AMCT has per-channel weights only for Conv and ConvTranspose; set the top-level "
@@ -170,11 +171,6 @@ public final class QuantConfigs {
      */
     public static boolean supportsDmq(QuantizableLayer layer) {
         return layer.type().hasWeight() && layer.inMainGraph();
-    }
-
-    private static boolean channelWiseAllowed(LayerType type, MatMulChannelWise matMul) {
-        return type.channelWiseByDefault()
-                || (matMul.allowsChannelWise() && (type == LayerType.GEMM || type == LayerType.MATMUL));
     }
 
     private static Optional<String> skippedReason(LayerScan scan, String name) {

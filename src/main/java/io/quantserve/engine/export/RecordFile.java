@@ -34,8 +34,8 @@ import java.util.Map;
  * for uniform quantization ("please delete shift_bit"); {@code tensor_balance_factor} (DMQ balancing, one per input
  * channel) outside AMCT's {@code [FLT_EPSILON, 1/FLT_EPSILON]} or on an activation-only layer. A layer with neither
  * {@code scale_w} nor {@code offset_w} is an activation-only layer (AveragePool), as AMCT writes it. Whether the
- * number of balance factors fits the layer is checked when the record is applied to the model. An empty file is a valid,
- * empty record; {@link #requireCalibrated} turns it into the "calibration not finished" error for exporters.
+ * number of balance factors fits the layer is checked when the record is applied to the model. An empty file is a
+ * valid, empty record; {@link #requireCalibrated} turns it into the "calibration not finished" error for exporters.
  *
  * <p><b>Writing</b> validates the same rules, keeps the map's layer order and prints with protobuf's text
  * printer: the output is deterministic and each float is written as the shortest decimal that reads back to

@@ -32,12 +32,10 @@ final class DeployLayers {
             float max = 0;
             for (float s : q.weightScales()) max = Math.max(max, s);
             LayerFactors perTensor = new LayerFactors(q.activation(), new float[] {max}, q.balanceFactors());
-            out.add(
-                    LayerQuantizations.build(fused, q.layer(), perTensor, config.biasOverflowPolicy())
-                            .orElseThrow(
-                                    () -> new IllegalStateException(
-                                            "layer '" + q.layer().name()
-                                                    + "': its bias fits INT32 per column, so it fits with the larger per-tensor scale")));
+            String name = q.layer().name();
+            out.add(LayerQuantizations.build(fused, q.layer(), perTensor, config.biasOverflowPolicy())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "layer '" + name + "': a bias that fits per column fits the larger per-tensor scale")));
             changed = true;
         }
         return changed ? List.copyOf(out) : layers;

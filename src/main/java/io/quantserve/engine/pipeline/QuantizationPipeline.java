@@ -41,8 +41,8 @@ import java.util.function.Function;
 /**
  * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → balance (DMQ, only for layers
  * whose config sets {@code dmq_balancer_param}: one streaming pre-pass, then an exact float rewrite) → plan →
- * calibrate (weights first, then one streaming pass) → export → verify → publish. Both entry points end in {@link ArtefactWriter},
- * so quantizing and re-exporting from a record produce the same files from the same factors.
+ * calibrate (weights first, then one streaming pass) → export → verify → publish. Both entry points end in
+ * {@link ArtefactWriter}, so quantizing and re-exporting from a record produce the same files from the same factors.
  */
 public final class QuantizationPipeline {
     private QuantizationPipeline() {}

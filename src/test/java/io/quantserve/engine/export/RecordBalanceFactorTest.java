@@ -32,8 +32,8 @@ class RecordBalanceFactorTest {
 
     @Test
     void factorsOutsideAmctsRangeOrOnActivationOnlyLayersAreRefusedWithTheirLine() {
-        String zero =
-                "record { key: \"c\" value { scale_d: 0.1 offset_d: 0 scale_w: 0.1 offset_w: 0\n tensor_balance_factor: 0 } }";
+        String zero = "record { key: \"c\" value { scale_d: 0.1 offset_d: 0 scale_w: 0.1 offset_w: 0\n"
+                + " tensor_balance_factor: 0 } }";
         assertThatThrownBy(() -> RecordFile.parse(zero, "z.txt"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("line 1, layer 'c': tensor_balance_factor[0] must lie in [FLT_EPSILON,"
