@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -48,6 +49,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--skip-layers", split = ",", description = "layers to keep in float when no --config is given")
     List<String> skipLayers = List.of();
 
+    @Mixin
+    BeyondAmctOptions beyondAmct = new BeyondAmctOptions();
+
     @Option(
             names = "--override",
             description = "per-layer override when no --config is given: LAYER:key=value[,key=value]; repeatable")
@@ -72,7 +76,7 @@ final class QuantizeCommand implements Callable<Integer> {
                         model,
                         data,
                         config,
-                        LayerOverrides.apply(ConfigOptions.builder(), overrides)
+                        LayerOverrides.apply(beyondAmct.apply(ConfigOptions.builder()), overrides)
                                 .skipLayers(skipLayers)
                                 .build(),
                         batchSize,

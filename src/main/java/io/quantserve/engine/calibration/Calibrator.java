@@ -47,6 +47,22 @@ public final class Calibrator {
             SessionSettings settings,
             ProgressListener progress,
             Path scratch) {
+        return run(model, tensors, Map.of(), batches, batchNum, settings, progress, scratch);
+    }
+
+    /**
+     * Like {@link #run(OnnxModel, Map, Iterator, int, SessionSettings, ProgressListener, Path)}, and also hands every
+     * batch of a tensor, with its shape, to that tensor's {@code sinks}.
+     */
+    public static List<TensorStatistics> run(
+            OnnxModel model,
+            Map<String, List<String>> tensors,
+            Map<String, List<CalibrationSink>> sinks,
+            Iterator<? extends Map<String, Tensor>> batches,
+            int batchNum,
+            SessionSettings settings,
+            ProgressListener progress,
+            Path scratch) {
         Set<String> graphInputs = new HashSet<>();
         model.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
         List<String> fetched = new ArrayList<>();
@@ -73,6 +89,7 @@ public final class Calibrator {
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
                     e.getValue().accept(f);
+                    for (CalibrationSink sink : sinks.getOrDefault(e.getKey(), List.of())) sink.accept(v.shape(), f);
                 }
                 done++;
                 progress.batch(done, batchNum);

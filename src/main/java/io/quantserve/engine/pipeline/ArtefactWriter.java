@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Export → verify → report → publish: writes the config, record and the three models into a staging folder, checks
  * them (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
- * retained calibration batches; the INT8 model agrees with the fake-quant model), writes the quality report
+ * retained calibration batches, or a fake-quant model of the deploy model's own factors where those differ
+ * ({@link DeployLayers}); the INT8 model agrees with the fake-quant model), writes the quality report
  * ({@link QualityReports}), the manifest last and only then publishes. Any failure leaves the output folder as it was.
  */
 final class ArtefactWriter {
@@ -85,7 +86,8 @@ final class ArtefactWriter {
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
             if (statistics != null) StatisticsFile.write(statistics, out.file(StatisticsFile.FILE_NAME));
             OnnxModel fake = FakeQuantExporter.export(fused, layers);
-            OnnxModel deploy = DeployExporter.export(fused, layers);
+            List<LayerQuantization> deployLayers = DeployLayers.of(fused, config, layers);
+            OnnxModel deploy = DeployExporter.export(fused, deployLayers);
             OnnxModel int8 = Int8Exporter.export(fused, layers);
             GraphChecks.require(fake.proto(), fakeName);
             GraphChecks.require(deploy.proto(), deployName);
@@ -103,7 +105,14 @@ final class ArtefactWriter {
             } else {
                 notesOut.add("prepared float model vs original: max abs diff "
                         + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.dir()));
-                parity = DeployParityCheck.check(out.file(deployName), out.file(fakeName), feeds, PARITY_TOLERANCE);
+                Path parityReference = out.file(fakeName);
+                if (deployLayers != layers) {
+                    parityReference = scratch.dir().resolve("deploy_reference_fake_quant.onnx");
+                    ModelIo.save(FakeQuantExporter.export(fused, deployLayers), parityReference);
+                    notesOut.add("deploy model: Gemm/MatMul weights per tensor (matmul_channel_wise portable); its"
+                            + " parity is checked against a fake-quant model with the same factors");
+                }
+                parity = DeployParityCheck.check(out.file(deployName), parityReference, feeds, PARITY_TOLERANCE);
                 if (!parity.passed()) {
                     throw new QuantServeException(
                             "verification-failed",

@@ -236,6 +236,21 @@ class StatisticsQuantizationTest {
     }
 
     @Test
+    void dmqNeedsACalibrationPassAndIsRefusedFromStatistics() {
+        Path statistics = calibrate(ConfigOptions.defaults(), "plain").outDir().resolve(StatisticsFile.FILE_NAME);
+        Path out = tmp.resolve("dmq");
+        assertThatThrownBy(() -> fromStatistics(
+                        statistics,
+                        null,
+                        ConfigOptions.builder().dmqBalancerParam(0.5).build(),
+                        "dmq"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("dmq_balancer_param")
+                .hasMessageContaining("--data");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void statisticsOfAnotherModelAreRefused() {
         Path statistics = calibrate(ConfigOptions.defaults(), "out").outDir().resolve(StatisticsFile.FILE_NAME);
         var edited = SampleModels.allLayerKinds().proto().toBuilder();
