@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A measurement, not a check (minutes on a small machine): PP-OCRv3 rec in the accuracy-based mode, target ≥ 97 %
  * exact lines on the 200 test lines (fp32 98.5 %), with the task metric supplied as an {@link AccuracyMetric}, and the
- * same search with the generic proxy (per-time-step arg-max agreement with fp32, at most 1 point below). Prints the
+ * same search with the generic proxy (per-time-step arg-max agreement with fp32, at most {@code quantserve.proxyDrop}
+ * points below, default 1). Prints the
  * numbers. Run with {@code -Dquantserve.measureAutoQuantize=true -Dtest=OcrRecAutoQuantizeMeasurement}.
  */
 @EnabledIfSystemProperty(named = "quantserve.measureAutoQuantize", matches = "true")
@@ -34,7 +35,7 @@ class OcrRecAutoQuantizeMeasurement {
     void perTimestepAgreementProxy() {
         measure(
                 BuiltInMetric.TOP1_AGREEMENT.create(ModelDatasets.ocrRecTest(), null, null),
-                new AccuracyTarget.MaxDrop(1.0));
+                new AccuracyTarget.MaxDrop(Double.parseDouble(System.getProperty("quantserve.proxyDrop", "1.0"))));
     }
 
     private void measure(AccuracyMetric metric, AccuracyTarget target) {
