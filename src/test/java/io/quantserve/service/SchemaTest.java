@@ -23,11 +23,11 @@ class SchemaTest extends ServiceTest {
     Path tmp;
 
     @Test
-    void migrationV1IsAppliedAndTheJobTableHasTheWorkerColumns() {
+    void migrationsAreAppliedAndTheJobTableHasTheWorkerColumns() {
         assertThat(jdbc.queryForList(
                         "select version from flyway_schema_history where success order by installed_rank",
                         String.class))
-                .containsExactly("1");
+                .containsExactly("1", "2");
         List<String> columns = jdbc.queryForList(
                 "select column_name from information_schema.columns where table_name = 'jobs' order by ordinal_position",
                 String.class);
@@ -47,7 +47,17 @@ class SchemaTest extends ServiceTest {
                         "lease_expires_at",
                         "error",
                         "created_at",
-                        "updated_at");
+                        "updated_at",
+                        "evaluation_dataset_id",
+                        "from_job_id",
+                        "cancel_requested",
+                        "not_before",
+                        "batch_done",
+                        "batch_total",
+                        "timings",
+                        "result",
+                        "started_at",
+                        "finished_at");
     }
 
     @Test
@@ -57,11 +67,11 @@ class SchemaTest extends ServiceTest {
         UUID model = upload(a, "/v1/models", model());
         UUID dataset = upload(a, "/v1/datasets", data());
 
-        insertJob(a.id(), model, dataset, "QUEUED", "k1");
-        insertJob(a.id(), model, dataset, "QUEUED", null);
-        insertJob(a.id(), model, dataset, "QUEUED", null);
-        insertJob(b.id(), model, dataset, "QUEUED", "k1");
-        assertThatThrownBy(() -> insertJob(a.id(), model, dataset, "QUEUED", "k1"))
+        insertJob(a.id(), model, dataset, "CANCELLED", "k1");
+        insertJob(a.id(), model, dataset, "CANCELLED", null);
+        insertJob(a.id(), model, dataset, "CANCELLED", null);
+        insertJob(b.id(), model, dataset, "CANCELLED", "k1");
+        assertThatThrownBy(() -> insertJob(a.id(), model, dataset, "CANCELLED", "k1"))
                 .isInstanceOf(DuplicateKeyException.class);
         assertThatThrownBy(() -> insertJob(a.id(), model, dataset, "BOGUS", "k2"))
                 .isInstanceOf(DataIntegrityViolationException.class);
@@ -72,7 +82,7 @@ class SchemaTest extends ServiceTest {
         TenantKey t = newTenant("inuse");
         UUID model = upload(t, "/v1/models", model());
         UUID dataset = upload(t, "/v1/datasets", data());
-        insertJob(t.id(), model, dataset, "QUEUED", null);
+        insertJob(t.id(), model, dataset, "CANCELLED", null);
 
         for (String path : List.of("/v1/models/" + model, "/v1/datasets/" + dataset)) {
             Response r = t.client().delete(path);

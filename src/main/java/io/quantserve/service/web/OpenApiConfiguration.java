@@ -34,7 +34,7 @@ class OpenApiConfiguration {
                         .title("QuantServe API")
                         .version("v1")
                         .description("Post-training INT8 quantization of ONNX models, AMCT-compatible.")
-                        .license(new License().name("Apache-2.0")))
+                        .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
                 .components(new Components()
                         .addSecuritySchemes(
                                 "bearer",

@@ -67,6 +67,13 @@ public final class Api {
         }
     }
 
+    /** A binary answer. */
+    public record BytesResponse(int status, HttpHeaders headers, byte[] body) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
+    }
+
     /** Requests with one fixed authentication (or none). */
     public static final class As {
         private final Api api;
@@ -81,6 +88,46 @@ public final class Api {
 
         public Response get(String path) {
             return send(request(path).GET());
+        }
+
+        /** GET with extra headers given as name, value, name, value, … */
+        public Response get(String path, String... headers) {
+            return send(request(path).headers(headers).GET());
+        }
+
+        /** GET of a binary body, with extra headers given as name, value, … */
+        public BytesResponse getBytes(String path, String... headers) {
+            HttpRequest.Builder b = request(path).GET();
+            if (headers.length > 0) b.headers(headers);
+            try {
+                var r = HTTP.send(b.build(), BodyHandlers.ofByteArray());
+                return new BytesResponse(r.statusCode(), r.headers(), r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** POST of a JSON body with extra headers given as name, value, … */
+        public Response postJson(String path, String json, String... headers) {
+            HttpRequest.Builder b =
+                    request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(json));
+            if (headers.length > 0) b.headers(headers);
+            return send(b);
+        }
+
+        /** A POST without a body. */
+        public Response post(String path) {
+            return send(request(path).POST(BodyPublishers.noBody()));
+        }
+
+        /** The request builder of this client's authentication, for requests the methods here do not cover. */
+        public HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(api.uri(path)).timeout(Duration.ofSeconds(60));
+            if (header != null) b.header(header, value);
+            return b;
         }
 
         public Response delete(String path) {
@@ -126,12 +173,6 @@ public final class Api {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(api.uri(path)).timeout(Duration.ofSeconds(60));
-            if (header != null) b.header(header, value);
-            return b;
         }
 
         private static Response send(HttpRequest.Builder request) {

@@ -3,10 +3,12 @@ package io.quantserve.service.support;
 import io.quantserve.service.QuantServeApplication;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +32,15 @@ public abstract class ServiceTest {
     @Autowired
     protected JdbcTemplate jdbc;
 
+    @Autowired
+    private ConfigurableApplicationContext context;
+
+    /** The application's worker pool and timers stop before the shared backends do. */
+    @BeforeEach
+    void closeBeforeBackends() {
+        TestBackends.closeBefore(context);
+    }
+
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
         TestBackends.Running b = TestBackends.get();
@@ -46,6 +57,13 @@ public abstract class ServiceTest {
         registry.add(
                 "quantserve.uploads.scratch-dir",
                 () -> b.workDir().resolve("scratch").toString());
+        // quick workers: idle polls, reaper and retries in fractions of a second
+        registry.add("quantserve.worker.threads", () -> "2");
+        registry.add("quantserve.worker.poll-interval", () -> "200ms");
+        registry.add("quantserve.worker.reaper-interval", () -> "300ms");
+        registry.add("quantserve.jobs.lease-duration", () -> "20s");
+        registry.add("quantserve.jobs.retry-backoff", () -> "100ms");
+        registry.add("quantserve.jobs.events-poll-interval", () -> "50ms");
     }
 
     /** A client of the running application. */

@@ -16,6 +16,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestBackends implements BeforeAllCallback {
     private static @Nullable Running running;
+    private static final java.util.Set<AutoCloseable> dependents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Closes {@code dependent} (an application context with background threads using the backends) before the
+     * backends stop at the end of the run, so that it does not fail against a dropped database.
+     */
+    public static void closeBefore(AutoCloseable dependent) {
+        dependents.add(dependent);
+    }
 
     /** What the tests connect to. */
     public record Running(TestPostgres postgres, S3ProxyServer s3, Path workDir) implements AutoCloseable {
@@ -94,6 +103,14 @@ public final class TestBackends implements BeforeAllCallback {
         @Override
         public void close() {
             synchronized (TestBackends.class) {
+                for (AutoCloseable d : dependents) {
+                    try {
+                        d.close();
+                    } catch (Exception e) {
+                        System.err.println("[test backends] closing " + d + " failed: " + e);
+                    }
+                }
+                dependents.clear();
                 backends.close();
                 running = null;
             }

@@ -1,0 +1,228 @@
+package io.quantserve.service.worker;
+
+import io.quantserve.service.datasets.DatasetCatalog;
+import io.quantserve.service.jobs.ArtifactCatalog;
+import io.quantserve.service.jobs.JobCatalog;
+import io.quantserve.service.jobs.JobQueue;
+import io.quantserve.service.jobs.JobQueued;
+import io.quantserve.service.jobs.JobState;
+import io.quantserve.service.models.ModelCatalog;
+import io.quantserve.service.storage.ObjectStore;
+import io.quantserve.service.web.UploadSpool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker threads of this process ({@code quantserve.worker.threads}, when {@code quantserve.role} runs workers),
+ * plus two timers: heartbeats that extend the leases of the jobs running here, and the reaper that requeues jobs
+ * whose worker died (in any process). Idle workers poll the queue; a job queued in this process wakes them at once.
+ * On shutdown the workers stop claiming and the running jobs get a grace period; a job still running when the
+ * process ends is finished elsewhere after its lease expires.
+ */
+@Component
+public class WorkerPool implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final WorkerProperties properties;
+    private final JobQueue queue;
+    private final ApplicationEventPublisher events;
+    private final java.util.function.Function<Clock, JobExecution> executions;
+    private final List<Worker> workers = new ArrayList<>();
+    private final Map<String, AttemptProgress> running = new ConcurrentHashMap<>();
+    private final Object signal = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private @Nullable ScheduledExecutorService timers;
+    private volatile boolean active;
+    private volatile boolean paused;
+
+    WorkerPool(
+            WorkerProperties properties,
+            JobQueue queue,
+            JobCatalog jobs,
+            ArtifactCatalog artifacts,
+            ModelCatalog models,
+            DatasetCatalog datasets,
+            UploadSpool spool,
+            ObjectStore store,
+            JsonMapper json,
+            ApplicationEventPublisher events,
+            Clock clock) {
+        this.properties = properties;
+        this.queue = queue;
+        this.events = events;
+        this.executions = clockOf -> new JobExecution(
+                queue.withClock(clockOf),
+                jobs,
+                artifacts,
+                models,
+                datasets,
+                spool,
+                new ArtifactUploader(store, clockOf),
+                json,
+                clockOf,
+                properties.worker().progressInterval());
+        JobExecution execution = executions.apply(clock);
+        String prefix = properties.worker().idOrDefault();
+        for (int i = 1; i <= properties.worker().threads(); i++) {
+            workers.add(new Worker(prefix + "-" + i, queue, execution));
+        }
+    }
+
+    /**
+     * A worker outside the pool's threads with its own id and clock, run by the caller ({@link Worker#runOnce}):
+     * tests use it to play a second process whose time is ahead.
+     */
+    Worker worker(String id, Clock clock) {
+        return new Worker(id, queue.withClock(clock), executions.apply(clock));
+    }
+
+    /** The workers of this pool (one per thread), whether or not the role runs them. */
+    List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
+    /** Stops claiming new jobs (running ones go on) and stops reaping, until {@link #resume()}. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Claims and reaps again after {@link #pause()}. */
+    public void resume() {
+        paused = false;
+        wake();
+    }
+
+    /** Wakes idle workers: a job was queued in this process. */
+    @EventListener
+    void onQueued(JobQueued event) {
+        wake();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (active || !properties.role().runsWorkers()) return;
+        active = true;
+        Duration lease = queue.properties().leaseDuration();
+        WorkerProperties.Pool pool = properties.worker();
+        ScheduledExecutorService t = Executors.newScheduledThreadPool(1, r -> {
+            Thread thread = new Thread(r, "quantserve-worker-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long heartbeat = pool.heartbeat(lease).toMillis();
+        long reaper = pool.reaper(lease).toMillis();
+        t.scheduleWithFixedDelay(this::heartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        t.scheduleWithFixedDelay(this::reap, reaper, reaper, TimeUnit.MILLISECONDS);
+        timers = t;
+        for (Worker w : workers) {
+            Thread thread = new Thread(() -> loop(w), "quantserve-" + w.id());
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        log.info(
+                "worker pool started: {} thread(s), lease {} ms, heartbeat {} ms, reaper {} ms",
+                workers.size(),
+                lease.toMillis(),
+                heartbeat,
+                reaper);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!active) return;
+        active = false;
+        wake();
+        if (timers != null) timers.shutdownNow();
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return active;
+    }
+
+    private void loop(Worker worker) {
+        Duration poll = properties.worker().pollInterval();
+        while (active) {
+            Optional<JobState> ran = Optional.empty();
+            if (!paused) {
+                try {
+                    ran = worker.runOnce(p -> {
+                        if (p == null) running.remove(worker.id());
+                        else running.put(worker.id(), p);
+                    });
+                } catch (RuntimeException e) {
+                    // the database is unreachable; the next poll tries again
+                    log.warn("worker {} could not claim a job: {}", worker.id(), e.toString());
+                }
+            }
+            if (ran.isEmpty()) idle(poll);
+        }
+    }
+
+    private void heartbeats() {
+        for (AttemptProgress p : running.values()) {
+            try {
+                p.heartbeat();
+            } catch (RuntimeException e) {
+                log.warn("heartbeat of job {} failed: {}", p.claim().jobId(), e.getMessage());
+            }
+        }
+    }
+
+    private void reap() {
+        if (paused) return;
+        try {
+            for (JobQueue.Reaped r : queue.reapExpired()) {
+                log.warn("job {}: lease expired after attempt {}, now {}", r.jobId(), r.attempts(), r.state());
+                if (r.state() == JobState.QUEUED) events.publishEvent(new JobQueued(r.jobId()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("reaping expired leases failed, trying again in the next round: {}", e.toString());
+        }
+    }
+
+    private void idle(Duration poll) {
+        synchronized (signal) {
+            try {
+                signal.wait(Math.max(1, poll.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                active = false;
+            }
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+}
