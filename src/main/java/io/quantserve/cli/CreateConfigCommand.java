@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,10 +47,13 @@ final class CreateConfigCommand implements Callable<Integer> {
             description = "asymmetric activations (default ${DEFAULT-VALUE})")
     boolean activationOffset = true;
 
+    @Mixin
+    BeyondAmctOptions beyondAmct = new BeyondAmctOptions();
+
     @Option(
             names = "--override",
             description = "per-layer override LAYER:key=value[,key=value] (quant_enable, asymmetric, channel_wise,"
-                    + " act_algo); repeatable")
+                    + " act_algo, dmq_balancer_param); repeatable")
     List<String> overrides = List.of();
 
     @Override
@@ -64,7 +68,7 @@ final class CreateConfigCommand implements Callable<Integer> {
         }
         QuantConfig config = ConfigFactory.create(
                 prepared.scan(),
-                LayerOverrides.apply(ConfigOptions.builder(), overrides)
+                LayerOverrides.apply(beyondAmct.apply(ConfigOptions.builder()), overrides)
                         .skipLayers(skipLayers)
                         .skipLayerTypes(types)
                         .batchNum(batchNum)

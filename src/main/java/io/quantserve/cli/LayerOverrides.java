@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Parses {@code --override NAME:key=value[,key=value…]} into per-layer config overrides. Keys: {@code
- * quant_enable}, {@code asymmetric}, {@code channel_wise} (true/false) and {@code act_algo} (ifmr, hfmg, minmax,
- * percentile, kl with their default parameters). The layer name ends at the last ':' before the first '=', so names
- * containing ':' still work.
+ * quant_enable}, {@code asymmetric}, {@code channel_wise} (true/false), {@code act_algo} (ifmr, hfmg, minmax,
+ * percentile, kl with their default parameters) and {@code dmq_balancer_param} (a number in (0, 1), or {@code
+ * off}). The layer name ends at the last ':' before the first '=', so names containing ':' still work.
  */
 final class LayerOverrides {
     private LayerOverrides() {}
@@ -38,9 +38,10 @@ final class LayerOverrides {
                     case "asymmetric" -> o.withAsymmetric(bool(layer, key, value));
                     case "channel_wise" -> o.withChannelWise(bool(layer, key, value));
                     case "act_algo" -> o.withAlgorithm(algorithm(layer, value));
+                    case "dmq_balancer_param" -> o.withDmqBalancerParam(dmq(layer, value));
                     default ->
                         throw new InvalidConfigException("--override for layer '" + layer + "': unknown key '" + key
-                                + "' (quant_enable, asymmetric, channel_wise, act_algo)");
+                                + "' (quant_enable, asymmetric, channel_wise, act_algo, dmq_balancer_param)");
                 };
             }
             options.override(layer, o);
@@ -56,6 +57,22 @@ final class LayerOverrides {
                 throw new InvalidConfigException(
                         "--override for layer '" + layer + "': " + key + " must be true or false, got '" + value + "'");
         };
+    }
+
+    private static double dmq(String layer, String value) {
+        if (value.equals("off")) return LayerOverride.DMQ_OFF;
+        double alpha;
+        try {
+            alpha = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("--override for layer '" + layer
+                    + "': dmq_balancer_param must be a number in (0, 1) or 'off', got '" + value + "'");
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new InvalidConfigException("--override for layer '" + layer
+                    + "': dmq_balancer_param must lie in (0, 1) or be 'off', got '" + value + "'");
+        }
+        return alpha;
     }
 
     private static ActivationAlgorithm algorithm(String layer, String value) {

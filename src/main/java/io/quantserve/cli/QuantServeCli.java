@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             CreateConfigCommand.class,
             QuantizeCommand.class,
+            AutoQuantizeCommand.class,
             SaveCommand.class,
             EvaluateCommand.class,
             TimeCommand.class,

@@ -168,6 +168,48 @@ class QuantServeCliTest {
     }
 
     @Test
+    void quantizeFromStatisticsNeedsNoDataAndAppliesAnotherSkipList() {
+        Path out = tmp.resolve("out");
+        Run q = run("quantize", "--model", model.toString(), "--data", data.toString(), "--out", out.toString());
+        assertThat(q.code()).as(q.err()).isZero();
+        Path statistics = out.resolve("statistics.bin");
+        assertThat(statistics).isRegularFile();
+
+        Path again = tmp.resolve("again");
+        Run r = run(
+                "quantize",
+                "--model",
+                model.toString(),
+                "--from-stats",
+                statistics.toString(),
+                "--skip-layers",
+                "fc",
+                "--out",
+                again.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("calibrate");
+        JsonNode json = r.json();
+        assertThat(json.get("quantizedLayers").size()).isEqualTo(4);
+        assertThat(json.get("notes").toString()).contains("approximation: the statistics were observed");
+        assertThat(again.resolve("tiny_deploy_model.onnx")).isRegularFile();
+
+        Run usage = run("quantize", "--model", model.toString(), "--out", again.toString());
+        assertThat(usage.code()).isEqualTo(QuantServeCli.EXIT_USAGE);
+        assertThat(usage.err()).contains("--data or --from-stats").doesNotContain("internal");
+
+        Run missing = run(
+                "quantize",
+                "--model",
+                model.toString(),
+                "--from-stats",
+                tmp.resolve("nope.bin").toString(),
+                "--out",
+                again.toString());
+        assertThat(missing.code()).isEqualTo(QuantServeCli.EXIT_REFUSED);
+        assertThat(missing.err()).contains("error [invalid-data]").contains("nope.bin");
+    }
+
+    @Test
     void wrongShapeDataIsRefusedNamingTheInputAndWritesNothing() {
         Path wrong = tmp.resolve("wrong.npz");
         var arrays = new LinkedHashMap<String, Tensor>();

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,26 +23,41 @@ import java.util.Set;
  * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
  * calibrates) is augmented so that every observed tensor is also a graph output, tensors inside
  * {@code If}/{@code Loop}/{@code Scan} bodies included ({@link SubgraphTaps}: all iterations of a loop body, no
- * values when a branch is not taken); each batch's values stream into that tensor's {@link ActivationObserver}s
- * and are dropped, so memory does not grow with the number of batches.
+ * values when a branch is not taken); each batch's values stream into that tensor's one {@link StreamingHistogram}
+ * and are dropped, so memory does not grow with the number of batches. Every range algorithm later reads the same
+ * histogram ({@link ActivationObserver}).
  */
 public final class Calibrator {
     private Calibrator() {}
 
     /**
      * @param model the model to run
-     * @param tensors observed tensor → the layers reading it (for error messages), in a fixed order
-     * @param observers observed tensor → the observers fed with its values (one per range algorithm in use on it);
-     *     the same keys as {@code tensors}
+     * @param tensors observed tensor → the layers reading it (for error messages and the statistics), in a fixed
+     *     order
      * @param batches the feeds; at most {@code batchNum} are used
      * @param scratch folder for the augmented model file
-     * @return the observed tensors that held no value in any batch (e.g. computed only in an {@code If} branch that
-     *     was never taken); their observers saw nothing
+     * @return one entry per observed tensor, in the order of {@code tensors}; a tensor that held no value in any
+     *     batch (e.g. computed only in an {@code If} branch that was never taken) has an empty histogram
      */
-    public static Set<String> run(
+    public static List<TensorStatistics> run(
             OnnxModel model,
             Map<String, List<String>> tensors,
-            Map<String, List<ActivationObserver>> observers,
+            Iterator<? extends Map<String, Tensor>> batches,
+            int batchNum,
+            SessionSettings settings,
+            ProgressListener progress,
+            Path scratch) {
+        return run(model, tensors, Map.of(), batches, batchNum, settings, progress, scratch);
+    }
+
+    /**
+     * Like {@link #run(OnnxModel, Map, Iterator, int, SessionSettings, ProgressListener, Path)}, and also hands every
+     * batch of a tensor, with its shape, to that tensor's {@code sinks}.
+     */
+    public static List<TensorStatistics> run(
+            OnnxModel model,
+            Map<String, List<String>> tensors,
+            Map<String, List<CalibrationSink>> sinks,
             Iterator<? extends Map<String, Tensor>> batches,
             int batchNum,
             SessionSettings settings,
@@ -57,14 +71,15 @@ public final class Calibrator {
         }
         SubgraphTaps.Tapped tapped = SubgraphTaps.tap(model.proto(), fetched);
         Path file = write(model.withProto(tapped.model()), scratch);
-        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, StreamingHistogram> histograms = new LinkedHashMap<>();
+        for (String t : tensors.keySet()) histograms.put(t, new StreamingHistogram());
         try (InferenceSession session = InferenceSession.open(file, settings)) {
             List<String> outputs = tapped.outputs().values().stream().distinct().toList();
             int done = 0;
             while (done < batchNum && batches.hasNext()) {
                 Map<String, Tensor> feed = batches.next();
                 Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
-                for (var e : observers.entrySet()) {
+                for (var e : histograms.entrySet()) {
                     Tensor v = graphInputs.contains(e.getKey())
                             ? feed.get(e.getKey())
                             : values.get(tapped.outputs().get(e.getKey()));
@@ -73,8 +88,8 @@ public final class Calibrator {
                     }
                     float[] f = v.toFloats();
                     checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
-                    for (ActivationObserver o : e.getValue()) o.accept(f);
-                    counts.merge(e.getKey(), (long) f.length, Long::sum);
+                    e.getValue().accept(f);
+                    for (CalibrationSink sink : sinks.getOrDefault(e.getKey(), List.of())) sink.accept(v.shape(), f);
                 }
                 done++;
                 progress.batch(done, batchNum);
@@ -90,9 +105,9 @@ public final class Calibrator {
                 throw new UncheckedIOException(e);
             }
         }
-        Set<String> unseen = new LinkedHashSet<>();
-        for (String t : observers.keySet()) if (counts.getOrDefault(t, 0L) == 0) unseen.add(t);
-        return unseen;
+        List<TensorStatistics> out = new ArrayList<>();
+        histograms.forEach((t, h) -> out.add(new TensorStatistics(t, tensors.get(t), h)));
+        return out;
     }
 
     private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {

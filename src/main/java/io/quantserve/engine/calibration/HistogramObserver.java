@@ -1,36 +1,17 @@
 package io.quantserve.engine.calibration;
 
-/**
- * An observer that streams values into a {@link StreamingHistogram} and chooses its range from the histogram at
- * the end. The state is bounded ({@link #MAX_RETAINED_BINS} counters at most) and, since the histogram's counts
- * depend only on the multiset of values seen, the range is identical however the values are split into batches.
- */
+/** An algorithm that chooses its range from the fine bins of a {@link StreamingHistogram}, not only its extremes. */
 public abstract sealed class HistogramObserver implements ActivationObserver
         permits IfmrObserver, HfmgObserver, PercentileObserver, KlObserver {
-
-    /** The most counters one observer ever holds (about 2^18.3: 1024 per binary octave per sign). */
-    public static final long MAX_RETAINED_BINS = StreamingHistogram.MAX_RETAINED_BINS;
-
-    private final StreamingHistogram histogram = new StreamingHistogram();
 
     HistogramObserver() {}
 
     @Override
-    public final void accept(float[] values) {
-        histogram.accept(values);
-    }
-
-    @Override
-    public final ClipRange range() {
-        if (histogram.count() == 0) {
+    public final ClipRange range(StreamingHistogram statistics) {
+        if (statistics.count() == 0) {
             return new ClipRange(0f, 0f); // nothing seen: an empty tensor in every batch
         }
-        return choose(histogram);
-    }
-
-    /** The counters this observer holds now: constant in the number of values, at most {@link #MAX_RETAINED_BINS}. */
-    public final long retainedBins() {
-        return histogram.retainedBins();
+        return choose(statistics);
     }
 
     /** The range chosen from a histogram holding at least one value. */

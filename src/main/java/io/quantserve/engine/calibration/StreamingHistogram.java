@@ -1,9 +1,13 @@
 package io.quantserve.engine.calibration;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Exact counts of float values on a fixed, data-independent grid: the bin of {@code x} is the sign of {@code x}
+ * The raw statistics of one observed tensor: exact counts of float values on a fixed, data-independent grid, plus
+ * the exact min, max and number of values. Every range algorithm ({@link ActivationObserver}) computes its clip
+ * range from this one object, so one calibration pass serves any algorithm, and {@link StatisticsFile} persists it.
+ * The bin of {@code x} is the bin of {@code x} is the sign of {@code x}
  * plus the top {@link #MANTISSA_BITS} mantissa bits and the exponent of {@code |x|}, read straight from the IEEE-754
  * bit pattern. Every binary octave {@code [2^e, 2^(e+1))} is split into {@code 2^MANTISSA_BITS} equal bins, so a
  * bin's width is at most {@code 2^-MANTISSA_BITS ≈ 0.098 %} of the values in it. Values with {@code |x| <}
@@ -15,8 +19,10 @@ import java.util.Arrays;
  * 2^MANTISSA_BITS} counters are allocated per (sign, octave) the first time a value lands there (the zero bin has a
  * block of its own per sign); there are at most {@link #MAX_RETAINED_BINS} counters, however many values are
  * accepted.
+ *
+ * <p>Not thread-safe. Once calibration is over the histogram is only read.
  */
-final class StreamingHistogram {
+public final class StreamingHistogram {
     /** Mantissa bits kept per bin: 1024 bins per octave. */
     static final int MANTISSA_BITS = 10;
 
@@ -25,6 +31,10 @@ final class StreamingHistogram {
 
     private static final int SHIFT = 23 - MANTISSA_BITS;
     private static final int BLOCK = 1 << MANTISSA_BITS;
+
+    /** Counters per block: one binary octave of one sign. */
+    static final int BLOCK_SIZE = BLOCK;
+
     private static final int INFINITY_BITS = 0x7f800000;
     /**
      * {@code slot = max((|x| bits >>> SHIFT) − SLOT_BASE, ZERO_SLOT)}: slots from {@code BLOCK} on are the bins from
@@ -36,22 +46,45 @@ final class StreamingHistogram {
     /** Blocks per sign: enough for the slot of the largest finite float. */
     private static final int BLOCKS = ((((INFINITY_BITS - 1) >>> SHIFT) - SLOT_BASE) >>> MANTISSA_BITS) + 1;
 
+    /** Number of blocks of both signs: block indices are {@code [0, BLOCK_COUNT)}. */
+    static final int BLOCK_COUNT = 2 * BLOCKS;
+
     /** Upper bound on the counters one histogram allocates: every block of both signs. */
-    static final long MAX_RETAINED_BINS = 2L * BLOCKS * BLOCK;
+    public static final long MAX_RETAINED_BINS = (long) BLOCK_COUNT * BLOCK;
 
     /** Blocks of counters: {@code [0, BLOCKS)} for x ≥ +0, {@code [BLOCKS, 2·BLOCKS)} for x ≤ −0; null until used. */
-    private final long[][] blocks = new long[2 * BLOCKS][];
+    private final long[][] blocks;
 
     private long count;
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
+
+    /** An empty histogram. */
+    public StreamingHistogram() {
+        blocks = new long[BLOCK_COUNT][];
+    }
+
+    /**
+     * A histogram restored from its parts ({@link StatisticsFile}); the caller has checked that they are consistent.
+     *
+     * @param blocks {@link #BLOCK_COUNT} entries, each null or {@link #BLOCK_SIZE} counters; taken over, not copied
+     */
+    StreamingHistogram(long[][] blocks, long count, float min, float max) {
+        if (blocks.length != BLOCK_COUNT) {
+            throw new IllegalArgumentException(blocks.length + " blocks, expected " + BLOCK_COUNT);
+        }
+        this.blocks = blocks;
+        this.count = count;
+        this.min = min;
+        this.max = max;
+    }
 
     /**
      * Counts {@code values}.
      *
      * @throws IllegalArgumentException on NaN or infinity (the calibrator rejects them before they get here)
      */
-    void accept(float[] values) {
+    public void accept(float[] values) {
         float lo = min;
         float hi = max;
         long[][] all = blocks;
@@ -79,22 +112,28 @@ final class StreamingHistogram {
     }
 
     /** Number of values accepted. */
-    long count() {
+    public long count() {
         return count;
     }
 
-    /** The smallest value accepted (exact); +inf before any. */
-    float min() {
+    /**
+     * The smallest value accepted (exact; {@code −0} below {@code +0}, so the result depends only on the multiset of
+     * values); +inf before any.
+     */
+    public float min() {
         return min;
     }
 
-    /** The largest value accepted (exact); −inf before any. */
-    float max() {
+    /** The largest value accepted (exact; {@code +0} above {@code −0}); −inf before any. */
+    public float max() {
         return max;
     }
 
-    /** Counters currently allocated; never above {@link #MAX_RETAINED_BINS}. */
-    long retainedBins() {
+    /**
+     * Counters currently allocated: {@link #BLOCK_SIZE} per (sign, octave) touched, never above {@link
+     * #MAX_RETAINED_BINS}, however many values were accepted.
+     */
+    public long retainedBins() {
         long allocated = 0;
         for (long[] block : blocks) {
             if (block != null) allocated++;
@@ -153,6 +192,18 @@ final class StreamingHistogram {
             out.add(lo, hi, p + n);
         }
         return out.build();
+    }
+
+    /** Block {@code index} of {@code [0, BLOCK_COUNT)}: null when no value landed there. Read-only for callers. */
+    long @Nullable [] block(int index) {
+        return blocks[index];
+    }
+
+    /** Index of the counter (block · {@link #BLOCK_SIZE} + position) that counts the finite value {@code v}. */
+    static int counterIndex(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int slot = Math.max(((bits & 0x7fffffff) >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
+        return ((bits >>> 31) * BLOCKS + (slot >>> MANTISSA_BITS)) * BLOCK + (slot & (BLOCK - 1));
     }
 
     /** The counter of {@code slot} in the half starting at block {@code half}; 0 where no block was allocated. */

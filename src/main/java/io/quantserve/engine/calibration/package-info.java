@@ -1,7 +1,8 @@
 /**
- * One streaming forward pass over calibration batches into bounded-memory observers: exact min/max, and IFMR, HFMG,
- * percentile and KL ranges chosen from a fixed-grid streaming histogram whose state does not depend on how the
- * values were split into batches.
+ * One streaming forward pass over calibration batches into one bounded-memory statistics object per observed tensor
+ * (a fixed-grid streaming histogram with exact min/max, whose state does not depend on how the values were split
+ * into batches); the range algorithms (MinMax, IFMR, HFMG, percentile, KL) read their clip ranges from it, and
+ * {@code statistics.bin} stores it so that ranges can be recomputed without a forward pass.
  */
 @NullMarked
 package io.quantserve.engine.calibration;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SequencedMap;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates the config of a model from its quantizable layers, as AMCT's {@code create_quant_config} does.
@@ -18,7 +19,9 @@ import java.util.Set;
  * kind) are written with {@code quant_enable: false} rather than left out, so the file shows every layer that
  * could be quantized and a user re-enables one by flipping a boolean. Nodes the layer rules refused
  * (activation&times;activation MatMul, shared weights, &hellip;) get no entry. {@code channel_wise} defaults to true
- * for Conv/ConvTranspose and false otherwise; {@code asymmetric} is only written when an override sets it.
+ * for Conv/ConvTranspose (and for Gemm/MatMul when the options' {@code matmul_channel_wise} is not off) and false
+ * otherwise; {@code asymmetric} is only written when an override sets it; {@code dmq_balancer_param} is written for
+ * the layers {@link QuantConfigs#supportsDmq} accepts when the options or an override set it.
  */
 public final class ConfigFactory {
     private ConfigFactory() {}
@@ -46,6 +49,7 @@ public final class ConfigFactory {
                 options.doFusion(),
                 options.skipFusionLayers(),
                 options.biasOverflowPolicy(),
+                options.matMulChannelWise(),
                 layers);
         QuantConfigs.validateAgainst(config, scan);
         return config;
@@ -57,7 +61,8 @@ public final class ConfigFactory {
                 options.skipLayers().contains(name) || options.skipLayerTypes().contains(layer.type());
         ActivationAlgorithm algorithm = options.defaultAlgorithm();
         Boolean asymmetric = null;
-        boolean channelWise = layer.type().channelWiseByDefault();
+        boolean channelWise = options.matMulChannelWise().allowsChannelWise(layer.type());
+        @Nullable Double dmq = QuantConfigs.supportsDmq(layer) ? options.dmqBalancerParam() : null;
         boolean enabled = !skipped;
         LayerOverride o = options.overrides().get(name);
         if (o != null) {
@@ -71,9 +76,12 @@ public final class ConfigFactory {
             if (o.algorithm() != null) algorithm = o.algorithm();
             if (o.asymmetric() != null) asymmetric = o.asymmetric();
             if (o.channelWise() != null) channelWise = o.channelWise();
+            if (o.dmqBalancerParam() != null) {
+                dmq = o.dmqBalancerParam() == LayerOverride.DMQ_OFF ? null : o.dmqBalancerParam();
+            }
         }
         return new LayerConfig(
-                enabled, new ActivationQuantParams(8, algorithm, asymmetric), WeightQuantParams.arq(channelWise));
+                enabled, new ActivationQuantParams(8, algorithm, asymmetric), WeightQuantParams.arq(channelWise), dmq);
     }
 
     private static void checkNames(LayerScan scan) {

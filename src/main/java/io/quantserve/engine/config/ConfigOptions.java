@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ConfigFactory#create} should put into a new config; the arguments of AMCT's
@@ -25,6 +26,11 @@ import java.util.Set;
  * @param biasOverflowPolicy {@code bias_overflow_policy} (default {@link BiasOverflowPolicy#FAIL})
  * @param defaultAlgorithm activation algorithm of every layer without an override (default AMCT's IFMR)
  * @param overrides layer name &rarr; partial override; each name must be a quantizable layer
+ * @param matMulChannelWise {@code matmul_channel_wise} (default {@link MatMulChannelWise#OFF}, AMCT's rule); when
+ *     not off, Gemm and MatMul layers are written with {@code channel_wise: true} unless an override says otherwise
+ * @param dmqBalancerParam {@code dmq_balancer_param} written for every layer that DMQ balancing supports
+ *     ({@link QuantConfigs#supportsDmq}); null (default) writes it for none. An override may change or remove it
+ *     per layer.
  */
 public record ConfigOptions(
         List<String> skipLayers,
@@ -35,7 +41,9 @@ public record ConfigOptions(
         List<String> skipFusionLayers,
         BiasOverflowPolicy biasOverflowPolicy,
         ActivationAlgorithm defaultAlgorithm,
-        Map<String, LayerOverride> overrides) {
+        Map<String, LayerOverride> overrides,
+        MatMulChannelWise matMulChannelWise,
+        @Nullable Double dmqBalancerParam) {
 
     public ConfigOptions {
         skipLayers = List.copyOf(skipLayers);
@@ -44,6 +52,33 @@ public record ConfigOptions(
         Objects.requireNonNull(biasOverflowPolicy, "biasOverflowPolicy");
         Objects.requireNonNull(defaultAlgorithm, "defaultAlgorithm");
         overrides = Map.copyOf(overrides);
+        Objects.requireNonNull(matMulChannelWise, "matMulChannelWise");
+        if (dmqBalancerParam != null) LayerConfig.checkDmqBalancerParam(dmqBalancerParam);
+    }
+
+    /** Options with AMCT's Gemm/MatMul rule and no DMQ balancing. */
+    public ConfigOptions(
+            List<String> skipLayers,
+            Set<LayerType> skipLayerTypes,
+            int batchNum,
+            boolean activationOffset,
+            boolean doFusion,
+            List<String> skipFusionLayers,
+            BiasOverflowPolicy biasOverflowPolicy,
+            ActivationAlgorithm defaultAlgorithm,
+            Map<String, LayerOverride> overrides) {
+        this(
+                skipLayers,
+                skipLayerTypes,
+                batchNum,
+                activationOffset,
+                doFusion,
+                skipFusionLayers,
+                biasOverflowPolicy,
+                defaultAlgorithm,
+                overrides,
+                MatMulChannelWise.OFF,
+                null);
     }
 
     /** AMCT's defaults: nothing skipped, {@code batch_num} 1, asymmetric activations, BN fusion, IFMR. */
@@ -66,6 +101,8 @@ public record ConfigOptions(
         private BiasOverflowPolicy biasOverflowPolicy = BiasOverflowPolicy.FAIL;
         private ActivationAlgorithm defaultAlgorithm = ActivationAlgorithm.amctDefault();
         private final Map<String, LayerOverride> overrides = new LinkedHashMap<>();
+        private MatMulChannelWise matMulChannelWise = MatMulChannelWise.OFF;
+        private @Nullable Double dmqBalancerParam;
 
         private Builder() {}
 
@@ -115,6 +152,18 @@ public record ConfigOptions(
             return this;
         }
 
+        /** {@code matmul_channel_wise}: allows (and, when not off, defaults to) per-column Gemm/MatMul weights. */
+        public Builder matMulChannelWise(MatMulChannelWise value) {
+            this.matMulChannelWise = value;
+            return this;
+        }
+
+        /** {@code dmq_balancer_param} for every layer that supports DMQ balancing; null for none. */
+        public Builder dmqBalancerParam(@Nullable Double alpha) {
+            this.dmqBalancerParam = alpha;
+            return this;
+        }
+
         public ConfigOptions build() {
             return new ConfigOptions(
                     skipLayers,
@@ -125,7 +174,9 @@ public record ConfigOptions(
                     skipFusionLayers,
                     biasOverflowPolicy,
                     defaultAlgorithm,
-                    overrides);
+                    overrides,
+                    matMulChannelWise,
+                    dmqBalancerParam);
         }
     }
 }

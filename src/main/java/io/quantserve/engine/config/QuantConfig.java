@@ -24,6 +24,8 @@ import java.util.Set;
  * @param doFusion {@code do_fusion}: fold BatchNormalization into the preceding Conv/ConvTranspose
  * @param skipFusionLayers {@code skip_fusion_layers}: Conv/ConvTranspose nodes not to fuse, no duplicates
  * @param biasOverflowPolicy {@code bias_overflow_policy} (QuantServe extension)
+ * @param matMulChannelWise {@code matmul_channel_wise} (QuantServe extension): whether Gemm/MatMul layers may have
+ *     per-column weight scales, and whether the deploy model keeps them
  * @param layers layer name &rarr; its config, in file (for created configs: graph) order; names are non-empty and
  *     differ from the top-level keys
  */
@@ -34,6 +36,7 @@ public record QuantConfig(
         boolean doFusion,
         List<String> skipFusionLayers,
         BiasOverflowPolicy biasOverflowPolicy,
+        MatMulChannelWise matMulChannelWise,
         SequencedMap<String, LayerConfig> layers) {
 
     /** The only file format version there is. */
@@ -41,6 +44,7 @@ public record QuantConfig(
 
     public QuantConfig {
         Objects.requireNonNull(biasOverflowPolicy, "biasOverflowPolicy");
+        Objects.requireNonNull(matMulChannelWise, "matMulChannelWise");
         checkVersion(version);
         checkBatchNum(batchNum);
         skipFusionLayers = List.copyOf(skipFusionLayers);
@@ -51,6 +55,26 @@ public record QuantConfig(
             copy.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
         }
         layers = Collections.unmodifiableSequencedMap(copy);
+    }
+
+    /** A config with AMCT's rule for Gemm/MatMul weights ({@code matmul_channel_wise} off). */
+    public QuantConfig(
+            int version,
+            int batchNum,
+            boolean activationOffset,
+            boolean doFusion,
+            List<String> skipFusionLayers,
+            BiasOverflowPolicy biasOverflowPolicy,
+            SequencedMap<String, LayerConfig> layers) {
+        this(
+                version,
+                batchNum,
+                activationOffset,
+                doFusion,
+                skipFusionLayers,
+                biasOverflowPolicy,
+                MatMulChannelWise.OFF,
+                layers);
     }
 
     static void checkVersion(int version) {
@@ -94,6 +118,14 @@ public record QuantConfig(
     public List<String> enabledLayers() {
         return layers.entrySet().stream()
                 .filter(e -> e.getValue().quantEnable())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Names of the enabled layers whose config sets {@code dmq_balancer_param}, in order. */
+    public List<String> balancedLayers() {
+        return layers.entrySet().stream()
+                .filter(e -> e.getValue().quantEnable() && e.getValue().dmqBalancerParam() != null)
                 .map(Map.Entry::getKey)
                 .toList();
     }

@@ -7,7 +7,9 @@ import static io.quantserve.engine.config.ConfigKeys.ASYMMETRIC;
 import static io.quantserve.engine.config.ConfigKeys.BATCH_NUM;
 import static io.quantserve.engine.config.ConfigKeys.BIAS_OVERFLOW_POLICY;
 import static io.quantserve.engine.config.ConfigKeys.CHANNEL_WISE;
+import static io.quantserve.engine.config.ConfigKeys.DMQ_BALANCER_PARAM;
 import static io.quantserve.engine.config.ConfigKeys.DO_FUSION;
+import static io.quantserve.engine.config.ConfigKeys.MATMUL_CHANNEL_WISE;
 import static io.quantserve.engine.config.ConfigKeys.MAX_PERCENTILE;
 import static io.quantserve.engine.config.ConfigKeys.MIN_PERCENTILE;
 import static io.quantserve.engine.config.ConfigKeys.NUM_BITS;
@@ -31,11 +33,13 @@ import java.util.SequencedMap;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Turns the JSON tree of a config file into a {@link QuantConfig}. Strict: every key is required except
- * {@code asymmetric} and {@code bias_overflow_policy}; unknown keys, wrong types and out-of-range values are
+ * {@code asymmetric}, {@code dmq_balancer_param}, {@code bias_overflow_policy} and {@code matmul_channel_wise};
+ * unknown keys, wrong types and out-of-range values are
  * errors. Reports every broken top-level key and the first problem of every broken layer in one exception.
  */
 final class QuantConfigReader {
@@ -67,6 +71,11 @@ final class QuantConfigReader {
                         .map(BiasOverflowPolicy::fromJson)
                         .orElse(BiasOverflowPolicy.FAIL),
                 BiasOverflowPolicy.FAIL);
+        MatMulChannelWise matMulChannelWise = attempt(
+                () -> top.optionalString(MATMUL_CHANNEL_WISE)
+                        .map(MatMulChannelWise::fromJson)
+                        .orElse(MatMulChannelWise.OFF),
+                MatMulChannelWise.OFF);
         SequencedMap<String, LayerConfig> layers = new LinkedHashMap<>();
         for (String name : top.keys()) {
             if (ConfigKeys.TOP_LEVEL.contains(name)) continue;
@@ -91,7 +100,8 @@ final class QuantConfigReader {
                             : "quant config '" + source + "' has " + problems.size() + " problems:\n- "
                                     + String.join("\n- ", problems));
         }
-        return new QuantConfig(version, batchNum, activationOffset, doFusion, skipFusion, policy, layers);
+        return new QuantConfig(
+                version, batchNum, activationOffset, doFusion, skipFusion, policy, matMulChannelWise, layers);
     }
 
     private <T> T attempt(Supplier<T> read, T fallback) {
@@ -111,9 +121,10 @@ final class QuantConfigReader {
     private static LayerConfig readLayer(JsonFields f) {
         f.rejectUnknown(ConfigKeys.LAYER);
         boolean enable = f.requireBoolean(QUANT_ENABLE);
+        @Nullable Double dmq = f.has(DMQ_BALANCER_PARAM) ? f.requireDouble(DMQ_BALANCER_PARAM) : null;
         ActivationQuantParams activation = readActivation(f.requireObject(ACTIVATION_QUANT_PARAMS));
         WeightQuantParams weight = readWeight(f.requireObject(WEIGHT_QUANT_PARAMS));
-        return new LayerConfig(enable, activation, weight);
+        return new LayerConfig(enable, activation, weight, dmq);
     }
 
     private static ActivationQuantParams readActivation(JsonFields f) {

@@ -7,7 +7,9 @@ import static io.quantserve.engine.config.ConfigKeys.ASYMMETRIC;
 import static io.quantserve.engine.config.ConfigKeys.BATCH_NUM;
 import static io.quantserve.engine.config.ConfigKeys.BIAS_OVERFLOW_POLICY;
 import static io.quantserve.engine.config.ConfigKeys.CHANNEL_WISE;
+import static io.quantserve.engine.config.ConfigKeys.DMQ_BALANCER_PARAM;
 import static io.quantserve.engine.config.ConfigKeys.DO_FUSION;
+import static io.quantserve.engine.config.ConfigKeys.MATMUL_CHANNEL_WISE;
 import static io.quantserve.engine.config.ConfigKeys.MAX_PERCENTILE;
 import static io.quantserve.engine.config.ConfigKeys.MIN_PERCENTILE;
 import static io.quantserve.engine.config.ConfigKeys.NUM_BITS;
@@ -35,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * arrays on one line ({@code [0.7, 1.3]}), keys in AMCT's order, layers in the config's order, a final newline.
  * Doubles are written in Java's shortest round-trip form ({@link Double#toString}), so they read back
  * bit-identical. Keys with QuantServe-only meaning ({@code asymmetric} when unset, {@code bias_overflow_policy}
- * when {@code fail}) are left out at their defaults, so a default config is plain AMCT.
+ * when {@code fail}, {@code matmul_channel_wise} when {@code off}) are left out at their defaults, so a default
+ * config is plain AMCT; so is AMCT's optional {@code dmq_balancer_param} when a layer does not set it.
  */
 final class QuantConfigWriter {
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(Separators.createDefaultInstance()
@@ -63,6 +66,9 @@ final class QuantConfigWriter {
         if (config.biasOverflowPolicy() != BiasOverflowPolicy.FAIL) {
             root.put(BIAS_OVERFLOW_POLICY, config.biasOverflowPolicy().jsonName());
         }
+        if (config.matMulChannelWise() != MatMulChannelWise.OFF) {
+            root.put(MATMUL_CHANNEL_WISE, config.matMulChannelWise().jsonName());
+        }
         for (Map.Entry<String, LayerConfig> e : config.layers().entrySet()) {
             writeLayer(root.putObject(e.getKey()), e.getValue());
         }
@@ -71,6 +77,9 @@ final class QuantConfigWriter {
 
     private static void writeLayer(ObjectNode out, LayerConfig layer) {
         out.put(QUANT_ENABLE, layer.quantEnable());
+        if (layer.dmqBalancerParam() != null) {
+            out.put(DMQ_BALANCER_PARAM, layer.dmqBalancerParam());
+        }
         ActivationQuantParams a = layer.activation();
         ObjectNode act = out.putObject(ACTIVATION_QUANT_PARAMS);
         act.put(NUM_BITS, a.numBits());

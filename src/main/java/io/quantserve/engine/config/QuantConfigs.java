@@ -28,16 +28,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads, writes and checks quantization config files (AMCT's JSON format). Every failure is an
  * {@link InvalidConfigException} whose message names the file, the layer and the key at fault.
  *
- * <p>Reading is strict: all keys are required except {@code asymmetric} (per layer) and
- * {@code bias_overflow_policy} (top level); unknown and duplicate keys, wrong JSON types (no {@code "8"} for 8, no
- * {@code 8.0} for an integer, no {@code 1} for {@code true}) and out-of-range values are refused. Every broken
- * top-level key and the first problem of every broken layer are reported together.
+ * <p>Reading is strict: all keys are required except {@code asymmetric} and {@code dmq_balancer_param} (per layer),
+ * {@code bias_overflow_policy} and {@code matmul_channel_wise} (top level); unknown and duplicate keys, wrong JSON
+ * types (no {@code "8"} for 8, no {@code 8.0} for an integer, no {@code 1} for {@code true}) and out-of-range values
+ * are refused. Every broken top-level key and the first problem of every broken layer are reported together.
  *
  * <p>Writing uses 4-space indentation, {@code "key": value}, one-line arrays ({@code [0.7, 1.3]}), AMCT's key
  * order, the layers in the config's order and a final newline; doubles are written in Java's shortest round-trip
- * form ({@link Double#toString}). {@code asymmetric} is written only when set and {@code bias_overflow_policy} only
- * when it is not {@code fail}, so a config without QuantServe extensions is plain AMCT. Reading a written config
- * gives an equal config, and {@code toJson(parse(toJson(c)))} equals {@code toJson(c)} byte for byte.
+ * form ({@link Double#toString}). {@code asymmetric} and {@code dmq_balancer_param} are written only when set,
+ * {@code bias_overflow_policy} only when it is not {@code fail} and {@code matmul_channel_wise} only when it is not
+ * {@code off}, so a config without QuantServe extensions is plain AMCT. Reading a written config gives an equal
+ * config, and {@code toJson(parse(toJson(c)))} equals {@code toJson(c)} byte for byte.
  */
 public final class QuantConfigs {
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -107,8 +108,11 @@ public final class QuantConfigs {
      * <ul>
      *   <li>each layer of the config must be a quantizable layer of {@code scan} (a node that the layer rules
      *       refused is reported with the reason);
-     *   <li>{@code channel_wise} may be true only for operators with per-channel weights (Conv, ConvTranspose),
-     *       false is required for Gemm, MatMul and AveragePool;
+     *   <li>{@code channel_wise} may be true only for operators with per-channel weights (Conv, ConvTranspose, and
+     *       Gemm/MatMul when {@code matmul_channel_wise} is not {@code off}), false is required for AveragePool and,
+     *       by AMCT's rule, for Gemm and MatMul;
+     *   <li>{@code dmq_balancer_param} may be set only on layers that DMQ balancing supports
+     *       ({@link #supportsDmq});
      *   <li>each {@code skip_fusion_layers} entry must name a Conv or ConvTranspose node of the model.
      * </ul>
      *
@@ -127,9 +131,21 @@ public final class QuantConfigs {
                 continue;
             }
             LayerType type = layer.get().type();
-            if (e.getValue().weight().channelWise() && !type.channelWiseByDefault()) {
+            if (e.getValue().weight().channelWise()
+                    && !config.matMulChannelWise().allowsChannelWise(type)) {
                 problems.add("layer '" + name + "': weight_quant_params.channel_wise must be false for " + type.opType()
-                        + " (per-channel weights exist only for Conv and ConvTranspose)");
+                        + (type.hasWeight()
+                                ? " (AMCT has per-channel weights only for Conv and ConvTranspose; set the top-level "
+                                        + ConfigKeys.MATMUL_CHANNEL_WISE + " to 'portable' or 'all' to allow them for"
+                                        + " Gemm and MatMul)"
+                                : " (it has no weight)"));
+            }
+            if (e.getValue().dmqBalancerParam() != null && !supportsDmq(layer.get())) {
+                problems.add("layer '" + name + "': " + ConfigKeys.DMQ_BALANCER_PARAM + " is not supported for "
+                        + (type.hasWeight()
+                                ? "a layer inside a subgraph (" + layer.get().scope() + ")"
+                                : type.opType())
+                        + "; DMQ balancing applies to Conv, ConvTranspose, Gemm and MatMul layers of the main graph");
             }
         }
         for (String name : config.skipFusionLayers()) {
@@ -145,6 +161,16 @@ public final class QuantConfigs {
                             : "quant config does not fit the model (" + problems.size() + " problems):\n- "
                                     + String.join("\n- ", problems));
         }
+    }
+
+    /**
+     * Whether DMQ balancing ({@code dmq_balancer_param}) applies to {@code layer}: a layer with a weight (Conv of any
+     * group count, ConvTranspose, Gemm, MatMul) in the main graph. The rewrite is exact for all of them; layers inside
+     * {@code If}/{@code Loop}/{@code Scan} bodies are left out because the calibrator sees a loop body's values
+     * flattened, without the channel axis the balancing statistics need.
+     */
+    public static boolean supportsDmq(QuantizableLayer layer) {
+        return layer.type().hasWeight() && layer.inMainGraph();
     }
 
     private static Optional<String> skippedReason(LayerScan scan, String name) {

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A layer's {@code weight_quant_params}. Whether {@code channelWise} is allowed depends on the layer's operator
- * (true only for Conv/ConvTranspose); that is checked against the model by
+ * (true only for Conv/ConvTranspose, and for Gemm/MatMul when the config's {@code matmul_channel_wise} allows it);
+ * that is checked against the model by
  * {@link QuantConfigs#validateAgainst}.
  *
  * @param numBits {@code num_bits}; only 8 is supported

@@ -20,23 +20,31 @@ import java.util.Arrays;
  * @param offsetD activation offset {@code offset_d} in [-128, 127]
  * @param scaleW weight scales as stored; empty for an activation-only layer
  * @param offsetW weight offsets as stored (all 0), as many as {@code scaleW}
+ * @param tensorBalanceFactor DMQ balance factors as stored, one per input channel of a balanced layer; empty when
+ *     the layer is not balanced
  */
-public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offsetW) {
+public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offsetW, float[] tensorBalanceFactor) {
     private static final float[] UNIT_SCALE = {1f};
 
     public LayerRecord {
         scaleW = scaleW.clone();
         offsetW = offsetW.clone();
+        tensorBalanceFactor = tensorBalanceFactor.clone();
+    }
+
+    /** The record of a layer without DMQ balancing. */
+    public LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offsetW) {
+        this(scaleD, offsetD, scaleW, offsetW, new float[0]);
     }
 
     /** The record AMCT would write for a quantized layer: AveragePool without weight factors. */
     public static LayerRecord of(LayerQuantization q) {
         ActivationParams a = q.activation();
         if (q.layer().type() == LayerType.AVERAGE_POOL) {
-            return new LayerRecord(a.scale(), a.offset(), new float[0], new int[0]);
+            return new LayerRecord(a.scale(), a.offset(), new float[0], new int[0], q.balanceFactors());
         }
         float[] scales = q.weightScales();
-        return new LayerRecord(a.scale(), a.offset(), scales, new int[scales.length]);
+        return new LayerRecord(a.scale(), a.offset(), scales, new int[scales.length], q.balanceFactors());
     }
 
     @Override
@@ -49,6 +57,16 @@ public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offse
         return offsetW.clone();
     }
 
+    @Override
+    public float[] tensorBalanceFactor() {
+        return tensorBalanceFactor.clone();
+    }
+
+    /** True when the layer is DMQ-balanced (the record holds {@code tensor_balance_factor}). */
+    public boolean balanced() {
+        return tensorBalanceFactor.length > 0;
+    }
+
     /** True when the record holds no weight factors (AveragePool). */
     public boolean activationOnly() {
         return scaleW.length == 0;
@@ -59,10 +77,9 @@ public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offse
         return activationOnly() ? UNIT_SCALE.clone() : scaleW.clone();
     }
 
-    /** The activation factors; throws {@link IllegalArgumentException} when they are out of range. */
     /** The factors this record holds, as the quantizer uses them. */
     public LayerFactors factors() {
-        return new LayerFactors(activation(), weightScales());
+        return new LayerFactors(activation(), weightScales(), tensorBalanceFactor);
     }
 
     public ActivationParams activation() {
@@ -76,17 +93,21 @@ public record LayerRecord(float scaleD, int offsetD, float[] scaleW, int[] offse
                 && Float.floatToIntBits(scaleD) == Float.floatToIntBits(r.scaleD)
                 && offsetD == r.offsetD
                 && Arrays.equals(scaleW, r.scaleW)
-                && Arrays.equals(offsetW, r.offsetW);
+                && Arrays.equals(offsetW, r.offsetW)
+                && Arrays.equals(tensorBalanceFactor, r.tensorBalanceFactor);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * Float.hashCode(scaleD) + offsetD) + Arrays.hashCode(scaleW)) + Arrays.hashCode(offsetW);
+        int h = 31 * (31 * (31 * Float.hashCode(scaleD) + offsetD) + Arrays.hashCode(scaleW))
+                + Arrays.hashCode(offsetW);
+        return 31 * h + Arrays.hashCode(tensorBalanceFactor);
     }
 
     @Override
     public String toString() {
         return "LayerRecord[scale_d=" + scaleD + ", offset_d=" + offsetD + ", scale_w=" + Arrays.toString(scaleW)
-                + ", offset_w=" + Arrays.toString(offsetW) + "]";
+                + ", offset_w=" + Arrays.toString(offsetW)
+                + (balanced() ? ", tensor_balance_factor=" + Arrays.toString(tensorBalanceFactor) : "") + "]";
     }
 }

@@ -8,6 +8,7 @@ import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.export.proto.AmctRecord.MapFieldEntry;
 import io.quantserve.engine.export.proto.AmctRecord.ScaleOffsetRecord;
 import io.quantserve.engine.export.proto.AmctRecord.SingleLayerRecord;
+import io.quantserve.engine.quant.LayerFactors;
 import io.quantserve.engine.quant.LayerQuantization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,11 @@ import java.util.Map;
  * {@code scale_d} missing, non-finite or &le; 0; {@code offset_d} missing or outside [-128, 127];
  * {@code scale_w} missing while {@code offset_w} is given, or any {@code scale_w} non-finite or &le; 0;
  * {@code offset_w} not all 0 or not one per {@code scale_w}; {@code shift_bit}, which AMCT reserves and refuses
- * for uniform quantization ("please delete shift_bit"). A layer with neither {@code scale_w} nor
- * {@code offset_w} is an activation-only layer (AveragePool), as AMCT writes it. An empty file is a valid,
- * empty record; {@link #requireCalibrated} turns it into the "calibration not finished" error for exporters.
+ * for uniform quantization ("please delete shift_bit"); {@code tensor_balance_factor} (DMQ balancing, one per input
+ * channel) outside AMCT's {@code [FLT_EPSILON, 1/FLT_EPSILON]} or on an activation-only layer. A layer with neither
+ * {@code scale_w} nor {@code offset_w} is an activation-only layer (AveragePool), as AMCT writes it. Whether the
+ * number of balance factors fits the layer is checked when the record is applied to the model. An empty file is a
+ * valid, empty record; {@link #requireCalibrated} turns it into the "calibration not finished" error for exporters.
  *
  * <p><b>Writing</b> validates the same rules, keeps the map's layer order and prints with protobuf's text
  * printer: the output is deterministic and each float is written as the shortest decimal that reads back to
@@ -169,7 +172,9 @@ public final class RecordFile {
         float[] scaleW = new float[v.getScaleWCount()];
         for (int i = 0; i < scaleW.length; i++) scaleW[i] = v.getScaleW(i);
         int[] offsetW = v.getOffsetWList().stream().mapToInt(Integer::intValue).toArray();
-        LayerRecord r = new LayerRecord(v.getScaleD(), v.getOffsetD(), scaleW, offsetW);
+        float[] balance = new float[v.getTensorBalanceFactorCount()];
+        for (int i = 0; i < balance.length; i++) balance[i] = v.getTensorBalanceFactor(i);
+        LayerRecord r = new LayerRecord(v.getScaleD(), v.getOffsetD(), scaleW, offsetW, balance);
         validate(r, at);
         return r;
     }
@@ -200,6 +205,17 @@ public final class RecordFile {
                 throw new InvalidConfigException(at + ": offset_w[" + i + "] must be 0, got " + offsetW[i]);
             }
         }
+        float[] balance = r.tensorBalanceFactor();
+        if (balance.length > 0 && r.activationOnly()) {
+            throw new InvalidConfigException(
+                    at + ": tensor_balance_factor needs a layer with weights (scale_w), DMQ balances weights");
+        }
+        for (int i = 0; i < balance.length; i++) {
+            if (!LayerFactors.validBalanceFactor(balance[i])) {
+                throw new InvalidConfigException(at + ": tensor_balance_factor[" + i
+                        + "] must lie in [FLT_EPSILON, 1/FLT_EPSILON], got " + balance[i]);
+            }
+        }
     }
 
     private static SingleLayerRecord toProto(LayerRecord r) {
@@ -207,6 +223,7 @@ public final class RecordFile {
                 SingleLayerRecord.newBuilder().setScaleD(r.scaleD()).setOffsetD(r.offsetD());
         for (float s : r.scaleW()) b.addScaleW(s);
         for (int o : r.offsetW()) b.addOffsetW(o);
+        for (float f : r.tensorBalanceFactor()) b.addTensorBalanceFactor(f);
         return b.build();
     }
 

@@ -1,7 +1,9 @@
 package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.calibration.StatisticsFile;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.export.DeployExporter;
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Export → verify → report → publish: writes the config, record and the three models into a staging folder, checks
  * them (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
- * retained calibration batches; the INT8 model agrees with the fake-quant model), writes the quality report
+ * retained calibration batches, or a fake-quant model of the deploy model's own factors where those differ
+ * ({@link DeployLayers}); the INT8 model agrees with the fake-quant model), writes the quality report
  * ({@link QualityReports}), the manifest last and only then publishes. Any failure leaves the output folder as it was.
  */
 final class ArtefactWriter {
@@ -50,8 +53,10 @@ final class ArtefactWriter {
             Path model,
             @Nullable Path data,
             @Nullable Path config,
-            @Nullable Path record) {}
+            @Nullable Path record,
+            @Nullable Path statistics) {}
 
+    /** @param statistics the calibration statistics of the run, written as {@link StatisticsFile}; null for none */
     static QuantizeResult write(
             Inputs inputs,
             Path outDir,
@@ -61,7 +66,8 @@ final class ArtefactWriter {
             List<Map<String, Tensor>> feeds,
             RunOptions options,
             List<String> notes,
-            ProgressListener progress) {
+            ProgressListener progress,
+            @Nullable CalibrationStatistics statistics) {
         String base = QuantizationPipeline.baseName(inputs.model());
         String fakeName = base + "_fake_quant_model.onnx";
         String deployName = base + "_deploy_model.onnx";
@@ -78,8 +84,10 @@ final class ArtefactWriter {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
+            if (statistics != null) StatisticsFile.write(statistics, out.file(StatisticsFile.FILE_NAME));
             OnnxModel fake = FakeQuantExporter.export(fused, layers);
-            OnnxModel deploy = DeployExporter.export(fused, layers);
+            List<LayerQuantization> deployLayers = DeployLayers.of(fused, config, layers);
+            OnnxModel deploy = DeployExporter.export(fused, deployLayers);
             OnnxModel int8 = Int8Exporter.export(fused, layers);
             GraphChecks.require(fake.proto(), fakeName);
             GraphChecks.require(deploy.proto(), deployName);
@@ -97,7 +105,14 @@ final class ArtefactWriter {
             } else {
                 notesOut.add("prepared float model vs original: max abs diff "
                         + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.dir()));
-                parity = DeployParityCheck.check(out.file(deployName), out.file(fakeName), feeds, PARITY_TOLERANCE);
+                Path parityReference = out.file(fakeName);
+                if (deployLayers != layers) {
+                    parityReference = scratch.dir().resolve("deploy_reference_fake_quant.onnx");
+                    ModelIo.save(FakeQuantExporter.export(fused, deployLayers), parityReference);
+                    notesOut.add("deploy model: Gemm/MatMul weights per tensor (matmul_channel_wise portable); its"
+                            + " parity is checked against a fake-quant model with the same factors");
+                }
+                parity = DeployParityCheck.check(out.file(deployName), parityReference, feeds, PARITY_TOLERANCE);
                 if (!parity.passed()) {
                     throw new QuantServeException(
                             "verification-failed",
@@ -135,6 +150,7 @@ final class ArtefactWriter {
             manifest.input("model", inputs.model());
             if (inputs.config() != null) manifest.input("config", inputs.config());
             if (inputs.record() != null) manifest.input("record", inputs.record());
+            if (inputs.statistics() != null) manifest.input("statistics", inputs.statistics());
             if (inputs.data() != null) addData(manifest, inputs.data());
             List<String> artefacts = List.of(
                     CONFIG_FILE,
@@ -149,8 +165,10 @@ final class ArtefactWriter {
                 Path data = out.file(a + ".data");
                 if (Files.exists(data)) manifest.output(a + ".data", data);
             }
+            if (statistics != null) manifest.output(StatisticsFile.FILE_NAME, out.file(StatisticsFile.FILE_NAME));
             manifest.write(out.file(Manifest.FILE_NAME));
             List<String> all = new ArrayList<>(artefacts);
+            if (statistics != null) all.add(StatisticsFile.FILE_NAME);
             all.add(Manifest.FILE_NAME);
             out.publish();
             return new QuantizeResult(

@@ -1,5 +1,7 @@
 package io.quantserve.engine.pipeline;
 
+import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.BatchPlan;
 import io.quantserve.engine.calibration.data.BatchStream;
@@ -9,6 +11,7 @@ import io.quantserve.engine.config.ConfigFactory;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.export.LayerRecord;
+import io.quantserve.engine.export.Manifest;
 import io.quantserve.engine.export.RecordFile;
 import io.quantserve.engine.fusion.BatchNormFusion;
 import io.quantserve.engine.fusion.FusionOptions;
@@ -34,19 +37,26 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → plan → calibrate (weights
- * first, then one streaming pass) → export → verify → publish. Both entry points end in {@link ArtefactWriter},
- * so quantizing and re-exporting from a record produce the same files from the same factors.
+ * The end-to-end run, as a fixed sequence of named stages: prepare → config → fuse → balance (DMQ, only for layers
+ * whose config sets {@code dmq_balancer_param}: one streaming pre-pass, then an exact float rewrite) → plan →
+ * calibrate (weights first, then one streaming pass; or, given an earlier run's {@code statistics.bin}, the config
+ * applied to its histograms: {@link StatisticsQuantization}) → export → verify → publish. Both entry points end in
+ * {@link ArtefactWriter}, so quantizing and re-exporting from a record produce the same files from the same factors.
  */
 public final class QuantizationPipeline {
     private QuantizationPipeline() {}
 
-    /** AMCT's quantize_model + calibration + save_model in one run. */
+    /**
+     * AMCT's quantize_model + calibration + save_model in one run; the calibration statistics are published with
+     * the artefacts ({@code statistics.bin}). With {@link QuantizeRequest#statistics()} no forward pass is run: the
+     * stored statistics give the activation ranges and the data, if any, only serves verification.
+     */
     public static QuantizeResult quantize(QuantizeRequest request, ProgressListener progress) {
         progress.stage("prepare");
         PreparedModel prepared = ModelPreparation.prepare(request.model());
@@ -58,34 +68,68 @@ public final class QuantizationPipeline {
         int batchNum = request.batchNum() != null ? request.batchNum() : config.batchNum();
 
         progress.stage("fuse");
-        Fused fused = fuse(prepared, config, notes);
-        List<String> floatLayers = new ArrayList<>();
-        List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
+        Fused unbalanced = fuse(prepared, config, notes);
+        if (request.statistics() != null) {
+            if (!config.balancedLayers().isEmpty()) {
+                throw new InvalidConfigException("dmq_balancer_param is set for " + config.balancedLayers()
+                        + ": DMQ balancing changes the layer inputs, so it needs a calibration pass; run quantize"
+                        + " with --data instead of --from-stats");
+            }
+            List<String> floatLayers = new ArrayList<>();
+            List<LayerPlan> plans = plan(config, unbalanced.scan(), floatLayers);
+            return StatisticsQuantization.run(request, config, unbalanced, plans, floatLayers, notes, progress);
+        }
 
+        Path dataPath = Objects.requireNonNull(request.data());
         List<ValueSpec> inputs = inputsOf(request.model());
-        try (CalibrationData data = CalibrationData.open(request.data());
-                BatchStream stream = data.batches(inputs, new BatchPlan(request.batchSize(), batchNum));
+        BatchPlan batchPlan = new BatchPlan(request.batchSize(), batchNum);
+        try (CalibrationData data = CalibrationData.open(dataPath);
                 Scratch scratch = new Scratch()) {
-            if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
-            RetainingIterator batches = new RetainingIterator(stream, request.parityBatches());
-            progress.stage("weights");
+            DmqStage.Balanced balanced =
+                    DmqStage.calibrate(unbalanced, config, data, inputs, batchPlan, progress, scratch.dir(), notes);
+            Fused fused = balanced.fused();
+            List<String> floatLayers = new ArrayList<>();
+            List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
             Function<String, ActivationAlgorithm> algorithmOf =
                     name -> config.layer(name).orElseThrow().activation().algorithm();
-            LayerQuantizer.Result result = LayerQuantizer.computeFactors(
+            RetainingIterator batches;
+            LayerQuantizer.Result result;
+            try (BatchStream stream = data.batches(inputs, batchPlan)) {
+                if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
+                batches = new RetainingIterator(stream, request.parityBatches());
+                progress.stage("weights");
+                result = LayerQuantizer.computeFactors(
+                        fused.model(),
+                        plans,
+                        p -> algorithmOf.apply(p.layer().name()),
+                        batches,
+                        batchNum,
+                        SessionSettings.defaults(),
+                        progress,
+                        scratch.dir());
+            }
+            notes.addAll(result.notes());
+            List<LayerQuantization> layers = build(
                     fused.model(),
                     plans,
-                    p -> algorithmOf.apply(p.layer().name()),
-                    batches,
-                    batchNum,
-                    SessionSettings.defaults(),
-                    progress,
-                    scratch.dir());
-            notes.addAll(result.notes());
-            List<LayerQuantization> layers = build(fused.model(), plans, result.factors(), config, floatLayers, notes);
+                    DmqStage.withBalance(result.factors(), balanced.factors()),
+                    config,
+                    floatLayers,
+                    notes);
             String algorithm = ActivationObservers.describe(layers.stream()
                     .map(l -> algorithmOf.apply(l.layer().name()))
                     .toList());
             notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
+            CalibrationStatistics statistics = new CalibrationStatistics(
+                    CalibrationProvenance.of(
+                            Manifest.digest(request.model()).sha256(),
+                            DataDigest.sha256(dataPath),
+                            request.batchSize(),
+                            batchNum,
+                            batches.consumed(),
+                            fused.scan(),
+                            plans),
+                    result.statistics());
             RunOptions options = new RunOptions(
                     "quantize",
                     request.batchSize(),
@@ -95,7 +139,7 @@ public final class QuantizationPipeline {
                     layers.stream().map(l -> l.layer().name()).toList(),
                     floatLayers);
             return ArtefactWriter.write(
-                    new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), null),
+                    new ArtefactWriter.Inputs(request.model(), dataPath, request.config(), null, null),
                     request.outDir(),
                     fused.model(),
                     config,
@@ -103,7 +147,8 @@ public final class QuantizationPipeline {
                     batches.retained(),
                     options,
                     notes,
-                    progress);
+                    progress,
+                    statistics);
         }
     }
 
@@ -116,7 +161,13 @@ public final class QuantizationPipeline {
         QuantConfigs.validateAgainst(config, prepared.scan());
         Map<String, LayerRecord> record = RecordFile.requireCalibrated(
                 RecordFile.read(request.record()), request.record().toString());
-        Fused fused = fuse(prepared, config, notes);
+        Fused fused = DmqStage.fromRecord(
+                        fuse(prepared, config, notes),
+                        config,
+                        record,
+                        request.record().toString(),
+                        notes)
+                .fused();
         List<String> floatLayers = new ArrayList<>();
         List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
         Map<String, LayerFactors> factors = new LinkedHashMap<>();
@@ -152,7 +203,7 @@ public final class QuantizationPipeline {
                 layers.stream().map(l -> l.layer().name()).toList(),
                 floatLayers);
         return ArtefactWriter.write(
-                new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), request.record()),
+                new ArtefactWriter.Inputs(request.model(), request.data(), request.config(), request.record(), null),
                 request.outDir(),
                 fused.model(),
                 config,
@@ -160,7 +211,8 @@ public final class QuantizationPipeline {
                 feeds,
                 options,
                 notes,
-                progress);
+                progress,
+                null);
     }
 
     record Fused(OnnxModel model, LayerScan scan) {}

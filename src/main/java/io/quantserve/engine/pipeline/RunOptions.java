@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The resolved options of a run, as the manifest records them.
  *
- * @param mode {@code quantize} or {@code save}
- * @param batchSize samples per calibration batch
+ * @param mode {@code quantize}, {@code from-stats} (quantize from stored statistics) or {@code save}
+ * @param batchSize samples per calibration batch (for {@code from-stats}: those of the stored statistics)
  * @param batchNum calibration batches asked for
  * @param activationAlgorithm the range method that produced the activation factors: the {@code act_algo} name when
  *     every quantized layer uses one (e.g. {@code ifmr}), else {@code mixed: } with each name and its layer count

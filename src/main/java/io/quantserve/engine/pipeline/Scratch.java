@@ -8,10 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** A private temporary folder for one run (augmented models, intermediate files), deleted on close. */
-final class Scratch implements AutoCloseable {
+public final class Scratch implements AutoCloseable {
     private final Path dir;
 
-    Scratch() {
+    /** Creates a fresh folder under {@code java.io.tmpdir}. */
+    public Scratch() {
         try {
             dir = Files.createTempDirectory("quantserve-run-");
         } catch (IOException e) {
@@ -19,10 +20,12 @@ final class Scratch implements AutoCloseable {
         }
     }
 
-    Path dir() {
+    /** The folder; everything in it is deleted by {@link #close()}. */
+    public Path dir() {
         return dir;
     }
 
+    /** Deletes the folder and everything in it. */
     @Override
     public void close() {
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The observer that implements each configured {@link ActivationAlgorithm}. */
+/** The observer (range algorithm over a tensor's statistics) that implements each configured {@link ActivationAlgorithm}. */
 public final class ActivationObservers {
     private ActivationObservers() {}
 
     /**
-     * A fresh observer for {@code algorithm}.
+     * The observer for {@code algorithm}, which reads a clip range from a tensor's calibration statistics.
      *
      * @param asymmetric whether the layer input is quantized with an offset (IFMR, HFMG and Percentile choose their
      *     range for that quantizer; MinMax and KL ignore it)

@@ -13,21 +13,40 @@ import org.jspecify.annotations.Nullable;
  *     AveragePool
  * @param weight INT8 weight in the layer's own layout (same shape as the float weight); null for AveragePool
  * @param bias INT32 bias, {@code round(b / (scale_w[c] * scale_d))}, one per output channel; null when absent
+ * @param balanceFactors DMQ {@code tensor_balance_factor} of the layer (one per input channel), empty when it is not
+ *     balanced; for the record only, the float model already carries the balancing
  */
 public record LayerQuantization(
         QuantizableLayer layer,
         ActivationParams activation,
         float[] weightScales,
         @Nullable Tensor weight,
-        @Nullable Tensor bias) {
+        @Nullable Tensor bias,
+        float[] balanceFactors) {
 
     public LayerQuantization {
         weightScales = weightScales.clone();
+        balanceFactors = balanceFactors.clone();
+    }
+
+    /** A quantized layer without DMQ balancing. */
+    public LayerQuantization(
+            QuantizableLayer layer,
+            ActivationParams activation,
+            float[] weightScales,
+            @Nullable Tensor weight,
+            @Nullable Tensor bias) {
+        this(layer, activation, weightScales, weight, bias, new float[0]);
     }
 
     @Override
     public float[] weightScales() {
         return weightScales.clone();
+    }
+
+    @Override
+    public float[] balanceFactors() {
+        return balanceFactors.clone();
     }
 
     public boolean channelWise() {

@@ -28,7 +28,8 @@ public final class LayerQuantizations {
             OnnxModel model, QuantizableLayer layer, LayerFactors factors, BiasOverflowPolicy policy) {
         float[] scales = factors.weightScales();
         if (!layer.type().hasWeight()) {
-            return Optional.of(new LayerQuantization(layer, factors.activation(), new float[] {1f}, null, null));
+            return Optional.of(new LayerQuantization(
+                    layer, factors.activation(), new float[] {1f}, null, null, factors.balanceFactors()));
         }
         if (scales.length != 1 && scales.length != layer.outputChannels()) {
             throw new InvalidConfigException("layer '" + layer.name() + "': " + scales.length
@@ -50,7 +51,8 @@ public final class LayerQuantizations {
             scales = b.get().weightScales();
         }
         Tensor int8 = Arq.quantizeWith(layer, weight.toFloats(), weight.shape(), scales);
-        return Optional.of(new LayerQuantization(layer, factors.activation(), scales, int8, bias));
+        return Optional.of(
+                new LayerQuantization(layer, factors.activation(), scales, int8, bias, factors.balanceFactors()));
     }
 
     /** The initializer as seen from the layer's scope: its own subgraph first, then the enclosing graphs. */

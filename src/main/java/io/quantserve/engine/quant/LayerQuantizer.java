@@ -1,9 +1,11 @@
 package io.quantserve.engine.quant;
 
-import io.quantserve.engine.calibration.ActivationObserver;
+import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.calibration.Calibrator;
 import io.quantserve.engine.calibration.ClipRange;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.calibration.StreamingHistogram;
+import io.quantserve.engine.calibration.TensorStatistics;
 import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.GraphScopes.ScopedInitializer;
@@ -19,33 +21,41 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Computes the factors of every planned layer, AMCT's way: weights first (ARQ), then one calibration pass over a
  * model whose weights are already quantized-dequantized, so each activation range reflects the quantized layers
- * before it. Each layer's range comes from the observer of its configured {@link ActivationAlgorithm}. Layers
- * inside {@code If}/{@code Loop}/{@code Scan} bodies are handled like main-graph layers: their weights are
- * dequantized where they are stored (the body or an enclosing graph), and their inputs observed over every
- * iteration that computes them.
+ * before it. The pass fills one {@link StreamingHistogram} per observed tensor; each layer's range is then read from
+ * its input's histogram by the observer of its configured {@link ActivationAlgorithm}, so layers sharing an input
+ * share one histogram whatever their algorithms. {@link #fromStatistics} applies the same last step to stored
+ * statistics without a forward pass. Layers inside {@code If}/{@code Loop}/{@code Scan} bodies are handled like
+ * main-graph layers: their weights are dequantized where they are stored (the body or an enclosing graph), and their
+ * inputs observed over every iteration that computes them.
  */
 public final class LayerQuantizer {
     private LayerQuantizer() {}
 
     /**
-     * Factors per layer (plan order), the clip range chosen for each layer's input (plan order), and notes for the
-     * run report (layers whose input never held a value, which keep AMCT's degenerate {@code scale_d = 1}).
+     * Factors per layer (plan order), the clip range chosen for each layer's input (plan order), notes for the run
+     * report (layers whose input never held a value, which keep AMCT's degenerate {@code scale_d = 1}), and the
+     * statistics the ranges were read from (every observed tensor, in calibration order).
      */
-    public record Result(Map<String, LayerFactors> factors, Map<String, ClipRange> ranges, List<String> notes) {
+    public record Result(
+            Map<String, LayerFactors> factors,
+            Map<String, ClipRange> ranges,
+            List<String> notes,
+            List<TensorStatistics> statistics) {
         public Result {
             notes = List.copyOf(notes);
+            statistics = List.copyOf(statistics);
         }
     }
 
     /**
-     * @param algorithms the range algorithm of each planned layer; layers reading the same tensor with the same
-     *     algorithm and the same symmetry share one observer
+     * Quantizes the weights, runs the calibration pass and reads each layer's range from its input's statistics.
+     *
+     * @param algorithms the range algorithm of each planned layer
      */
     public static Result computeFactors(
             OnnxModel fused,
@@ -63,11 +73,7 @@ public final class LayerQuantizer {
                 weightScales.put(p.layer().name(), new float[] {1f});
                 continue;
             }
-            ScopedInitializer w = GraphScopes.initializer(
-                            fused.proto(), p.layer().scope(), p.layer().weight())
-                    .orElseThrow(() ->
-                            new IllegalArgumentException("layer '" + p.layer().name() + "': no initializer '"
-                                    + p.layer().weight() + "' visible from its scope"));
+            ScopedInitializer w = weightOf(fused, p);
             WeightQuantization wq = Arq.quantize(p.layer(), fused.tensor(w.tensor()), p.channelWise());
             weightScales.put(p.layer().name(), wq.scales());
             dequantizedByScope
@@ -80,48 +86,88 @@ public final class LayerQuantizer {
                 scope -> dequantizedByScope.get(scope.path()).forEach(scope.editor()::replaceInitializer)));
 
         Map<String, List<String>> observed = new LinkedHashMap<>();
-        Map<String, List<ActivationObserver>> feeds = new LinkedHashMap<>();
-        Map<ObserverKey, ActivationObserver> observers = new LinkedHashMap<>();
-        Map<String, ObserverKey> keys = new LinkedHashMap<>();
         for (LayerPlan p : plans) {
-            String tensor = p.layer().dataInput();
-            observed.computeIfAbsent(tensor, k -> new ArrayList<>())
+            observed.computeIfAbsent(p.layer().dataInput(), k -> new ArrayList<>())
                     .add(p.layer().name());
-            ObserverKey key = new ObserverKey(tensor, algorithms.apply(p), p.asymmetric());
-            keys.put(p.layer().name(), key);
-            observers.computeIfAbsent(key, k -> {
-                ActivationObserver o = ActivationObservers.create(k.algorithm(), k.asymmetric());
-                feeds.computeIfAbsent(tensor, t -> new ArrayList<>()).add(o);
-                return o;
-            });
         }
         progress.stage("calibrate");
-        Set<String> unseen =
-                Calibrator.run(calibrationModel, observed, feeds, batches, batchNum, settings, progress, scratch);
+        List<TensorStatistics> statistics =
+                Calibrator.run(calibrationModel, observed, batches, batchNum, settings, progress, scratch);
+        return readRanges(plans, algorithms, statistics, weightScales);
+    }
 
+    /**
+     * The factors from stored statistics, without a forward pass: weights quantized from {@code fused} (ARQ), each
+     * layer's range read from its input's stored histogram. The statistics were observed with the upstream weights
+     * of the run that computed them; the caller says so when this run quantizes other layers.
+     *
+     * @param statistics must hold the data input of every planned layer
+     * @throws InvalidConfigException naming the layer and tensor when a planned layer's input was not observed
+     */
+    public static Result fromStatistics(
+            OnnxModel fused,
+            List<LayerPlan> plans,
+            Function<LayerPlan, ActivationAlgorithm> algorithms,
+            List<TensorStatistics> statistics) {
+        Map<String, float[]> weightScales = new LinkedHashMap<>();
+        for (LayerPlan p : plans) {
+            weightScales.put(
+                    p.layer().name(),
+                    p.layer().type().hasWeight()
+                            ? Arq.quantize(
+                                            p.layer(),
+                                            fused.tensor(weightOf(fused, p).tensor()),
+                                            p.channelWise())
+                                    .scales()
+                            : new float[] {1f});
+        }
+        return readRanges(plans, algorithms, statistics, weightScales);
+    }
+
+    private static Result readRanges(
+            List<LayerPlan> plans,
+            Function<LayerPlan, ActivationAlgorithm> algorithms,
+            List<TensorStatistics> statistics,
+            Map<String, float[]> weightScales) {
+        Map<String, TensorStatistics> byTensor = new LinkedHashMap<>();
+        for (TensorStatistics t : statistics) byTensor.put(t.tensor(), t);
         Map<ObserverKey, ClipRange> chosen = new LinkedHashMap<>();
-        observers.forEach((key, o) -> chosen.put(key, o.range()));
         Map<String, ClipRange> ranges = new LinkedHashMap<>();
+        Map<String, LayerFactors> factors = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
-        for (String tensor : unseen) {
-            for (String layer : observed.get(tensor)) {
-                notes.add("layer '" + layer + "' saw no calibration data (input '" + tensor
+        for (LayerPlan p : plans) {
+            String tensor = p.layer().dataInput();
+            TensorStatistics t = byTensor.get(tensor);
+            if (t == null) {
+                throw new InvalidConfigException("layer '" + p.layer().name() + "': its input '" + tensor
+                        + "' has no calibration statistics (it was not observed when they were computed)");
+            }
+            if (t.histogram().count() == 0) {
+                notes.add("layer '" + p.layer().name() + "' saw no calibration data (input '" + tensor
                         + "' held no value in any batch, e.g. an If branch never taken): scale_d = 1, offset_d = 0"
                         + " as in AMCT");
             }
-        }
-        Map<String, LayerFactors> factors = new LinkedHashMap<>();
-        for (LayerPlan p : plans) {
-            ClipRange range = chosen.get(keys.get(p.layer().name()));
+            ObserverKey key = new ObserverKey(tensor, algorithms.apply(p), p.asymmetric());
+            ClipRange range = chosen.computeIfAbsent(
+                    key,
+                    k -> ActivationObservers.create(k.algorithm(), k.asymmetric())
+                            .range(t.histogram()));
             ranges.put(p.layer().name(), range);
             ActivationParams a = ActivationFactors.compute(p.layer().name(), range, p.asymmetric());
             factors.put(
                     p.layer().name(),
                     new LayerFactors(a, weightScales.get(p.layer().name())));
         }
-        return new Result(factors, ranges, notes);
+        return new Result(factors, ranges, notes, statistics);
     }
 
-    /** One observer per tensor, algorithm (with its parameters) and symmetry. */
+    private static ScopedInitializer weightOf(OnnxModel fused, LayerPlan p) {
+        return GraphScopes.initializer(
+                        fused.proto(), p.layer().scope(), p.layer().weight())
+                .orElseThrow(() -> new IllegalArgumentException("layer '"
+                        + p.layer().name() + "': no initializer '" + p.layer().weight() + "' visible from its scope"));
+    }
+
+    /** One range per tensor, algorithm (with its parameters) and symmetry. */
     private record ObserverKey(String tensor, ActivationAlgorithm algorithm, boolean asymmetric) {}
 }

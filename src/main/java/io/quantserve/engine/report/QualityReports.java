@@ -1,5 +1,6 @@
 package io.quantserve.engine.report;
 
+import io.quantserve.engine.QuantServeException;
 import io.quantserve.engine.quant.LayerQuantization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 
 /**
  * Builds a run's {@link QualityReport} and writes it as {@value #JSON_FILE} and {@value #HTML_FILE}.
@@ -80,6 +82,23 @@ public final class QualityReports {
                 SensitivityRanking.rank(layers),
                 in.floatLayers(),
                 in.notes());
+    }
+
+    /**
+     * The sensitivity ranking of a {@value #JSON_FILE} that {@link #write} produced, e.g. to pick the layers to keep
+     * in float without replaying the calibration batches again.
+     *
+     * @throws QuantServeException with code {@code invalid-report} when the file is not such a report
+     */
+    public static QualityReport.Sensitivity readSensitivity(Path json) {
+        try {
+            return ReportJson.readSensitivity(Files.readString(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the quality report " + json, e);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new QuantServeException(
+                    "invalid-report", "'" + json + "' is not a quality report of this version: " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code report} as JSON to {@code json} and as a self-contained page to {@code html}, UTF-8. */

@@ -1,5 +1,6 @@
 package io.quantserve.engine.report;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
@@ -20,5 +21,12 @@ final class ReportJson {
 
     static String write(QualityReport report) {
         return MAPPER.writeValueAsString(report) + "\n";
+    }
+
+    /** The {@code sensitivity} object of a report written by {@link #write}. */
+    static QualityReport.Sensitivity readSensitivity(String json) {
+        JsonNode sensitivity = MAPPER.readTree(json).get("sensitivity");
+        if (sensitivity == null) throw new IllegalArgumentException("the report has no 'sensitivity' object");
+        return MAPPER.treeToValue(sensitivity, QualityReport.Sensitivity.class);
     }
 }

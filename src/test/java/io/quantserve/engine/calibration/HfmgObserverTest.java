@@ -11,8 +11,8 @@ class HfmgObserverTest {
         // Uniform on [−1, 3]: clipping costs more than the rounding it saves until about 0.2 % of the range.
         float[] values = Samples.uniformGrid(200_000, -1, 3);
         HfmgObserver o = new HfmgObserver(2048, true);
-        o.accept(values);
-        ClipRange r = o.range();
+        StreamingHistogram stats = Samples.histogram(values);
+        ClipRange r = o.range(stats);
         assertThat(r.min()).isBetween(-1.0f, -0.99f);
         assertThat(r.max()).isBetween(2.98f, 3.0f);
     }
@@ -26,8 +26,8 @@ class HfmgObserverTest {
         values[20] = -25f;
         for (boolean asymmetric : new boolean[] {false, true}) {
             HfmgObserver o = new HfmgObserver(4096, asymmetric);
-            o.accept(values);
-            ClipRange r = o.range();
+            StreamingHistogram stats = Samples.histogram(values);
+            ClipRange r = o.range(stats);
             assertThat(r.max()).as("asymmetric %s: %s", asymmetric, r).isBetween(3f, 12f);
             assertThat(r.min()).as("asymmetric %s: %s", asymmetric, r).isBetween(-12f, -3f);
         }
@@ -44,8 +44,8 @@ class HfmgObserverTest {
     private static void checkAgainstBruteForce(float[] values, boolean asymmetric) {
         int bins = 1024;
         HfmgObserver o = new HfmgObserver(bins, asymmetric);
-        o.accept(values);
-        ClipRange chosen = o.range();
+        StreamingHistogram stats = Samples.histogram(values);
+        ClipRange chosen = o.range(stats);
         double maxAbs = 0;
         double max = 0;
         double min = 0;
@@ -71,8 +71,8 @@ class HfmgObserverTest {
         values[0] = 25f;
         int bins = 128;
         HfmgObserver o = new HfmgObserver(bins, true);
-        o.accept(values);
-        ClipRange chosen = o.range();
+        StreamingHistogram stats = Samples.histogram(values);
+        ClipRange chosen = o.range(stats);
         double min = 0;
         double max = 0;
         for (float v : values) {
@@ -95,9 +95,9 @@ class HfmgObserverTest {
     void symmetricRangeStaysInsideTheData() {
         float[] values = Samples.reluLike(35, 50_000);
         HfmgObserver o = new HfmgObserver(1024, false);
-        o.accept(values);
-        assertThat(o.range().min()).isZero();
-        assertThat(o.range().max()).isGreaterThan(2f);
+        StreamingHistogram stats = Samples.histogram(values);
+        assertThat(o.range(stats).min()).isZero();
+        assertThat(o.range(stats).max()).isGreaterThan(2f);
     }
 
     @Test

@@ -40,8 +40,8 @@ class IfmrObserverTest {
             String name, String percentiles, float[] values, IfmrObserver.Search search, boolean asymmetric) {
         ClipRange exact = ExactIfmr.range(values, search, asymmetric);
         IfmrObserver observer = new IfmrObserver(search, asymmetric);
-        Samples.split(values, 3000).forEach(observer::accept);
-        ClipRange got = observer.range();
+        StreamingHistogram observerStats = Samples.histogram(Samples.split(values, 3000));
+        ClipRange got = observer.range(observerStats);
 
         float exactScale = Int8Grid.of(exact, asymmetric).scale();
         float gotScale = Int8Grid.of(got, asymmetric).scale();
@@ -69,8 +69,8 @@ class IfmrObserverTest {
         // maximum of 50 000 samples is about 12·b; IFMR (percentile 0.999999 = the maximum here) must move inward.
         float[] values = Samples.laplace(5, 50_000, 1.0);
         IfmrObserver o = new IfmrObserver(AMCT, false);
-        o.accept(values);
-        ClipRange r = o.range();
+        StreamingHistogram stats = Samples.histogram(values);
+        ClipRange r = o.range(stats);
         float maxAbs = 0;
         for (float v : values) maxAbs = Math.max(maxAbs, Math.abs(v));
         float clip = Math.max(-r.min(), r.max());
@@ -89,24 +89,24 @@ class IfmrObserverTest {
             max = Math.max(max, v);
         }
         IfmrObserver o = new IfmrObserver(AMCT, true);
-        o.accept(values);
-        double lowerRatio = o.range().min() / (double) min;
-        double upperRatio = o.range().max() / (double) max;
+        StreamingHistogram stats = Samples.histogram(values);
+        double lowerRatio = o.range(stats).min() / (double) min;
+        double upperRatio = o.range(stats).max() / (double) max;
         assertThat(lowerRatio).isLessThan(0.99).isCloseTo(upperRatio, org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
     void degenerateInputGivesAValidRange() {
         IfmrObserver zeros = new IfmrObserver(AMCT, true);
-        zeros.accept(new float[1000]);
-        assertThat(zeros.range()).isEqualTo(new ClipRange(0f, 0f));
+        StreamingHistogram zerosStats = Samples.histogram(new float[1000]);
+        assertThat(zeros.range(zerosStats)).isEqualTo(new ClipRange(0f, 0f));
         IfmrObserver none = new IfmrObserver(AMCT, false);
-        none.accept(new float[0]);
-        assertThat(none.range()).isEqualTo(new ClipRange(0f, 0f));
+        StreamingHistogram noneStats = Samples.histogram(new float[0]);
+        assertThat(none.range(noneStats)).isEqualTo(new ClipRange(0f, 0f));
         IfmrObserver negative = new IfmrObserver(AMCT, true);
-        negative.accept(Samples.constant(100, -2f));
-        assertThat(negative.range().max()).isZero();
-        assertThat(negative.range().min()).isLessThan(0f);
+        StreamingHistogram negativeStats = Samples.histogram(Samples.constant(100, -2f));
+        assertThat(negative.range(negativeStats).max()).isZero();
+        assertThat(negative.range(negativeStats).min()).isLessThan(0f);
     }
 
     @Test

@@ -8,6 +8,20 @@ import java.util.SplittableRandom;
 final class Samples {
     private Samples() {}
 
+    /** The statistics of {@code values}, as one calibration batch. */
+    static StreamingHistogram histogram(float[] values) {
+        StreamingHistogram h = new StreamingHistogram();
+        h.accept(values);
+        return h;
+    }
+
+    /** The statistics of the batches, streamed in order. */
+    static StreamingHistogram histogram(List<float[]> batches) {
+        StreamingHistogram h = new StreamingHistogram();
+        batches.forEach(h::accept);
+        return h;
+    }
+
     static float[] gaussian(long seed, int n, double sigma) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[n];

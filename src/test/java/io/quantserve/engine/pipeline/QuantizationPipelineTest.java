@@ -66,6 +66,7 @@ class QuantizationPipelineTest {
                         "tiny_int8_model.onnx",
                         "report.json",
                         "report.html",
+                        "statistics.bin",
                         "manifest.json");
         assertThat(result.quantizedLayers()).containsExactly("conv", "deconv", "pool", "fc", "proj");
         assertThat(result.parity()).isNotNull();

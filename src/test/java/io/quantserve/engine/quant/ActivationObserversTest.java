@@ -10,6 +10,7 @@ import io.quantserve.engine.calibration.KlObserver;
 import io.quantserve.engine.calibration.MinMaxObserver;
 import io.quantserve.engine.calibration.PercentileObserver;
 import io.quantserve.engine.calibration.ProgressListener;
+import io.quantserve.engine.calibration.StreamingHistogram;
 import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.layers.LayerFinder;
 import io.quantserve.engine.layers.LayerScan;
@@ -53,8 +54,9 @@ class ActivationObserversTest {
         var o = ActivationObservers.create(ifmr, true);
         float[] v = new float[100];
         for (int i = 0; i < v.length; i++) v[i] = i;
-        o.accept(v);
-        assertThat(o.range().max()).isCloseTo(89f, org.assertj.core.data.Offset.offset(0.1f));
+        StreamingHistogram stats = new StreamingHistogram();
+        stats.accept(v);
+        assertThat(o.range(stats).max()).isCloseTo(89f, org.assertj.core.data.Offset.offset(0.1f));
     }
 
     @Test

@@ -126,7 +126,8 @@ class JobLifecycleTest extends JobTest {
                         "quant_config.json",
                         "record.txt",
                         "report.html",
-                        "report.json");
+                        "report.json",
+                        "statistics.bin");
         for (JsonNode a : list.json().get("items")) {
             String key = t.id() + "/jobs/" + id + "/attempts/1/" + a.get("name").asString();
             assertThat(store.stat(key))

@@ -81,7 +81,8 @@ class WorkerKillTest extends JobTest {
                             .json()
                             .get("items")
                             .size())
-                    .isEqualTo(8);
+                    .as("every engine artefact, statistics.bin included")
+                    .isEqualTo(9);
         } finally {
             if (child != null && child.isAlive()) child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             pool.resume();
