@@ -2,16 +2,17 @@ package io.quantserve.service.worker;
 
 import io.quantserve.engine.LayerQuantizationException;
 import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.calibration.StatisticsFile;
 import io.quantserve.engine.calibration.data.BatchPlan;
 import io.quantserve.engine.calibration.data.BatchStream;
 import io.quantserve.engine.calibration.data.CalibrationData;
 import io.quantserve.engine.config.ConfigFactory;
+import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.pipeline.ModelPreparation;
 import io.quantserve.engine.pipeline.QuantizationPipeline;
 import io.quantserve.engine.pipeline.QuantizeRequest;
 import io.quantserve.engine.pipeline.QuantizeResult;
-import io.quantserve.engine.pipeline.SaveRequest;
 import io.quantserve.engine.report.QualityReports;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
@@ -49,6 +50,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,7 +60,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs one claimed attempt to its end: fetch the model and data into a scratch folder of the attempt, run the engine
- * (quantize, or save from the re-exported job's record), compare with the float model on the evaluation data, upload
+ * (calibrating, or from the re-exported job's statistics), compare with the float model on the evaluation data, upload
  * every file, publish. The outcome decides the job's next state:
  *
  * <ul>
@@ -159,28 +162,22 @@ final class JobExecution {
         Path data = datasets.fetch(job.tenantId(), job.datasetId(), folder(work, "data"));
         Path out = work.resolve("out");
         List<String> notes = new ArrayList<>();
-        QuantizeResult result;
-        Path record = job.fromJobId() == null ? null : recordToReuse(job, folder(work, "from"), notes);
-        if (record != null) {
-            Path config = work.resolve("quant_config.json");
-            QuantConfigs.write(
-                    ConfigFactory.create(ModelPreparation.prepare(modelFile).scan(), options.configOptions()), config);
-            result = QuantizationPipeline.save(
-                    new SaveRequest(modelFile, config, record, data, options.batchSize(), out), progress);
-        } else {
-            Path config = options.config() == null ? null : writeConfig(options, work);
-            result = QuantizationPipeline.quantize(
-                    new QuantizeRequest(
-                            modelFile,
-                            data,
-                            config,
-                            options.configOptions(),
-                            options.batchSize(),
-                            options.batchNum(),
-                            out,
-                            1),
-                    progress);
-        }
+        Path config = options.config() == null ? null : writeConfig(options, work);
+        Path statistics =
+                job.fromJobId() == null ? null : statisticsToReuse(job, modelFile, folder(work, "from"), notes);
+        QuantizeRequest request = statistics != null
+                ? QuantizeRequest.fromStatistics(
+                        modelFile, statistics, data, config, options.configOptions(), options.batchSize(), out, 1)
+                : new QuantizeRequest(
+                        modelFile,
+                        data,
+                        config,
+                        options.configOptions(),
+                        options.batchSize(),
+                        options.batchNum(),
+                        out,
+                        1);
+        QuantizeResult result = QuantizationPipeline.quantize(request, progress);
         notes.addAll(result.notes());
         List<OutputMetric> metrics = List.of();
         if (job.evaluationDatasetId() != null) {
@@ -203,35 +200,47 @@ final class JobExecution {
     }
 
     /**
-     * The record of the re-exported job when its activation factors still apply: same algorithm and config source,
-     * and a skip list that only grows (every layer to quantize has factors in the record). Otherwise null, with a
-     * note saying calibration runs again.
+     * The {@code statistics.bin} of the re-exported job when it covers this job: it holds the input histograms of every
+     * layer that job quantized, so any range algorithm and any skip list within those layers needs no calibration
+     * pass. A layer that job left in float, or DMQ balancing (which changes the layer inputs), needs one: then null,
+     * with a note saying calibration runs again.
      */
-    private @Nullable Path recordToReuse(Job job, Path folder, List<String> notes) {
+    private @Nullable Path statisticsToReuse(Job job, Path modelFile, Path folder, List<String> notes) {
         Job from = jobs.get(job.tenantId(), Objects.requireNonNull(job.fromJobId()));
-        JobOptions now = job.options();
-        JobOptions before = from.options();
-        boolean sameFactors = now.config() == null
-                && before.config() == null
-                && now.algorithm().equals(before.algorithm())
-                && new HashSet<>(now.skipLayers()).containsAll(before.skipLayers())
-                && new HashSet<>(now.skipLayerTypes()).containsAll(before.skipLayerTypes());
-        if (!sameFactors) {
-            notes.add("re-export from job " + from.id() + ": the engine takes no stored calibration statistics"
-                    + " (QuantizeRequest has no statistics input), so calibration ran again on dataset "
-                    + job.datasetId() + " with the new options");
+        String prefix = "re-export from job " + from.id() + ": ";
+        Optional<Artifact> stored = artifacts.list(job.tenantId(), from.id()).stream()
+                .filter(a -> a.name().equals(StatisticsFile.FILE_NAME))
+                .findFirst();
+        if (stored.isEmpty()) {
+            notes.add(prefix + "it has no " + StatisticsFile.FILE_NAME + ", so calibration ran again");
             return null;
         }
-        var recordArtifact = artifacts.get(job.tenantId(), from.id(), "record.txt");
-        Path record = folder.resolve("record.txt");
-        try (ObjectContent content = artifacts.open(recordArtifact, null)) {
-            Files.copy(content.stream(), record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("copying record.txt of job " + from.id(), e);
+        QuantConfig config = job.options().config() == null
+                ? ConfigFactory.create(
+                        ModelPreparation.prepare(modelFile).scan(),
+                        job.options().configOptions())
+                : QuantConfigs.parse(json.writeValueAsString(job.options().config()), "config");
+        Set<String> covered =
+                new HashSet<>(from.result() == null ? List.of() : from.result().quantizedLayers());
+        List<String> uncovered = config.enabledLayers().stream()
+                .filter(l -> !covered.contains(l))
+                .toList();
+        if (!uncovered.isEmpty() || !config.balancedLayers().isEmpty()) {
+            notes.add(prefix
+                    + (uncovered.isEmpty()
+                            ? "DMQ balancing changes the layer inputs"
+                            : "its statistics hold no input of " + uncovered + " (left in float there)")
+                    + ", so calibration ran again");
+            return null;
         }
-        notes.add("re-export from job " + from.id() + ": activation and weight factors taken from its record.txt,"
-                + " no calibration pass (same act_algo, skip list only grown)");
-        return record;
+        Path statistics = folder.resolve(StatisticsFile.FILE_NAME);
+        try (ObjectContent content = artifacts.open(stored.get(), null)) {
+            Files.copy(content.stream(), statistics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying " + StatisticsFile.FILE_NAME + " of job " + from.id(), e);
+        }
+        notes.add(prefix + "activation ranges from its " + StatisticsFile.FILE_NAME + ", no calibration pass");
+        return statistics;
     }
 
     private List<OutputMetric> evaluate(

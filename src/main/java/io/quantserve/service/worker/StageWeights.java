@@ -21,6 +21,7 @@ final class StageWeights {
             Map.entry("fuse", new Span(0.08, 0.10)),
             Map.entry("weights", new Span(0.10, 0.15)),
             Map.entry("calibrate", new Span(0.15, 0.70)),
+            Map.entry("statistics", new Span(0.15, 0.30)),
             Map.entry("export", new Span(0.70, 0.80)),
             Map.entry("verify", new Span(0.80, 0.85)),
             Map.entry("report", new Span(0.85, 0.92)),

@@ -287,7 +287,7 @@ class JobApiTest extends JobTest {
     }
 
     @Test
-    void aReExportTakesTheRecordForAGrownSkipListAndCalibratesAgainForAnotherAlgorithm() {
+    void aReExportReadsTheStatisticsOfItsJobAndCalibratesOnlyForLayersTheyLack() {
         TenantKey t = newTenant("reexport");
         UUID model = uploadMnist(t);
         UUID data = uploadCalibration(t, 64);
@@ -303,15 +303,25 @@ class JobApiTest extends JobTest {
                 .as("inherited")
                 .isEqualTo(16);
         assertThat(skipped.get("quantized_layers").size()).isEqualTo(3);
-        assertThat(skipped.get("notes").toString()).contains("taken from its record.txt");
+        assertThat(skipped.get("notes").toString()).contains("activation ranges from its statistics.bin");
         assertThat(skipped.get("timings").get("stages").has("calibrate")).isFalse();
 
         UUID hfmg = createJob(t, "{\"from_job\":\"" + base + "\",\"act_algo\":\"hfmg\"}");
-        JsonNode recalibrated = awaitTerminal(t, hfmg, Duration.ofMinutes(2));
+        JsonNode other = awaitTerminal(t, hfmg, Duration.ofMinutes(2));
+        assertThat(other.get("state").asString()).as(other.toString()).isEqualTo("SUCCEEDED");
+        assertThat(other.get("options").get("act_algo").asString()).isEqualTo("hfmg");
+        assertThat(other.get("notes").toString()).contains("activation ranges from its statistics.bin");
+        assertThat(other.get("timings").get("stages").has("calibrate")).isFalse();
+
+        UUID all = createJob(t, "{\"from_job\":\"" + skip + "\",\"skip_layers\":[]}");
+        JsonNode recalibrated = awaitTerminal(t, all, Duration.ofMinutes(2));
         assertThat(recalibrated.get("state").asString())
                 .as(recalibrated.toString())
                 .isEqualTo("SUCCEEDED");
-        assertThat(recalibrated.get("notes").toString()).contains("calibration ran again");
+        assertThat(recalibrated.get("quantized_layers").size()).isEqualTo(4);
+        assertThat(recalibrated.get("notes").toString())
+                .contains("hold no input of [/fc2/Gemm]")
+                .contains("calibration ran again");
         assertThat(recalibrated.get("timings").get("stages").has("calibrate")).isTrue();
 
         pool.pause();
