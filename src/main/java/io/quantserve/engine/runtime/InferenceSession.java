@@ -158,10 +158,9 @@ public final class InferenceSession implements AutoCloseable {
         TensorInfo info = t.getInfo();
         DataType type = fromOrt(info.type)
                 .orElseThrow(() -> new RuntimeFailureException("unsupported output type " + info.type, null));
-        ByteBuffer src = t.getByteBuffer().order(ByteOrder.nativeOrder());
-        ByteBuffer copy = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        copy.put(src).flip();
-        return Tensor.ofBytes(type, info.getShape(), copy);
+        // getByteBuffer() already hands back a fresh heap copy of the native output (native order, little-endian on
+        // every platform ONNX Runtime ships for): take it over instead of copying it a second time.
+        return Tensor.ofBytes(type, info.getShape(), t.getByteBuffer());
     }
 
     private static Optional<DataType> fromOrt(OnnxJavaType t) {
