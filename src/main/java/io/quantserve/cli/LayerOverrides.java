@@ -1,6 +1,7 @@
 package io.quantserve.cli;
 
 import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.config.ActAlgo;
 import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.config.ConfigOptions;
 import io.quantserve.engine.config.LayerOverride;
@@ -76,15 +77,10 @@ final class LayerOverrides {
     }
 
     private static ActivationAlgorithm algorithm(String layer, String value) {
-        return switch (value) {
-            case "ifmr" -> ActivationAlgorithm.Ifmr.DEFAULT;
-            case "hfmg" -> ActivationAlgorithm.Hfmg.DEFAULT;
-            case "minmax" -> new ActivationAlgorithm.MinMax();
-            case "percentile" -> ActivationAlgorithm.Percentile.DEFAULT;
-            case "kl" -> ActivationAlgorithm.Kl.DEFAULT;
-            default ->
-                throw new InvalidConfigException("--override for layer '" + layer + "': act_algo '" + value
-                        + "' is not one of ifmr, hfmg, minmax, percentile, kl");
-        };
+        try {
+            return ActivationAlgorithm.withDefaults(ActAlgo.fromJson(value));
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException("--override for layer '" + layer + "': " + e.getMessage());
+        }
     }
 }

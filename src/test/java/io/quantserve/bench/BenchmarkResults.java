@@ -10,6 +10,7 @@ import java.util.List;
  * @param loadAtStart 1-minute load average when the run started
  * @param loadAtEnd 1-minute load average when it ended
  * @param javaOptions extra JVM options given to the quantize jobs (empty: the user's default JVM)
+ * @param quantizeOptions extra {@code quantize} options given to the jobs (empty: the default configuration)
  * @param table the issue's model table
  * @param scaling the 1× / 8× calibration-data pairs
  * @param targets the issue's goals checked against the figures
@@ -20,6 +21,7 @@ record BenchmarkResults(
         double loadAtStart,
         double loadAtEnd,
         List<String> javaOptions,
+        List<String> quantizeOptions,
         List<CaseResult> table,
         List<CaseResult> scaling,
         List<TargetCheck> targets) {}

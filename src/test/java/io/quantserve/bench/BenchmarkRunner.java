@@ -17,9 +17,10 @@ import org.opentest4j.TestAbortedException;
  *
  * @param jar the {@code quantserve} jar
  * @param javaOptions extra JVM options for the job (empty: the user's default JVM)
+ * @param quantizeOptions extra {@code quantize} options for every job (empty: the default configuration)
  * @param outDir {@code runs/<case>} receives the job's artefacts and {@code logs/<case>.log} its output
  */
-record BenchmarkRunner(Path jar, List<String> javaOptions, Path outDir) {
+record BenchmarkRunner(Path jar, List<String> javaOptions, List<String> quantizeOptions, Path outDir) {
     static final String SKIPPED = "skipped: ";
 
     CaseResult run(BenchCase c) {
@@ -63,6 +64,7 @@ record BenchmarkRunner(Path jar, List<String> javaOptions, Path outDir) {
         QuantizeJob.Run job = QuantizeJob.run(
                 jar,
                 javaOptions,
+                quantizeOptions,
                 model,
                 data,
                 c.batchSize(),

@@ -24,7 +24,8 @@ import org.opentest4j.TestAbortedException;
  *
  * <p>System properties: {@code quantserve.bench.jar} (default {@code target/quantserve.jar}), {@code
  * quantserve.bench.out} (default {@code target/bench}), {@code quantserve.bench.javaOptions} (extra JVM options for
- * the jobs, space-separated), {@code quantserve.bench.only} (comma-separated case names, e.g. {@code
+ * the jobs, space-separated), {@code quantserve.bench.quantizeOptions} (extra {@code quantize} options, e.g. {@code
+ * --act-algo auto}), {@code quantserve.bench.only} (comma-separated case names, e.g. {@code
  * mnist_cnn,scaling_mnist_1x,scaling_mnist_8x}).
  */
 @EnabledIfSystemProperty(named = "quantserve.bench", matches = "true")
@@ -35,13 +36,15 @@ class QuantizationBenchmark {
         Path jar = Path.of(System.getProperty("quantserve.bench.jar", "target/quantserve.jar"));
         Path out = Path.of(System.getProperty("quantserve.bench.out", "target/bench"));
         List<String> javaOptions = words(System.getProperty("quantserve.bench.javaOptions", ""));
+        List<String> quantizeOptions = words(System.getProperty("quantserve.bench.quantizeOptions", ""));
         Set<String> only =
                 Set.copyOf(words(System.getProperty("quantserve.bench.only", "").replace(',', ' ')));
         assertThat(jar).as("the quantserve jar (the bench profile packages it)").isRegularFile();
 
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         double loadAtStart = MachineInfo.loadAverage();
-        BenchmarkRunner runner = new BenchmarkRunner(jar.toAbsolutePath(), javaOptions, out.toAbsolutePath());
+        BenchmarkRunner runner =
+                new BenchmarkRunner(jar.toAbsolutePath(), javaOptions, quantizeOptions, out.toAbsolutePath());
         warmUpOnnxRuntime();
         List<CaseResult> table = run(runner, BenchCases.table(), only);
         List<CaseResult> scaling =
@@ -52,6 +55,7 @@ class QuantizationBenchmark {
                 loadAtStart,
                 MachineInfo.loadAverage(),
                 javaOptions,
+                quantizeOptions,
                 table,
                 scaling,
                 TargetCheck.of(table, scaling));

@@ -60,11 +60,13 @@ final class QuantizeJob {
      *
      * @param jar {@code target/quantserve.jar}
      * @param javaOptions extra JVM options placed before {@code -jar} (empty for the user's default)
+     * @param quantizeOptions extra options appended to the {@code quantize} command line
      * @param logFile receives standard output, then standard error
      */
     static Run run(
             Path jar,
             List<String> javaOptions,
+            List<String> quantizeOptions,
             Path model,
             Path data,
             int batchSize,
@@ -89,6 +91,7 @@ final class QuantizeJob {
                 Integer.toString(batchNum),
                 "--out",
                 outDir.toString()));
+        command.addAll(quantizeOptions);
         try {
             Files.createDirectories(logFile.getParent());
             Path stdout = logFile.resolveSibling(logFile.getFileName() + ".stdout");

@@ -61,7 +61,12 @@ final class ResultsReport {
                         + " every figure.%n",
                 r.loadAtStart(),
                 r.loadAtEnd()));
-        s.append("Default configuration: IFMR, every quantizable layer INT8, asymmetric activations; job JVM options: ")
+        s.append("Configuration: ")
+                .append(
+                        r.quantizeOptions().isEmpty()
+                                ? "default (IFMR, every quantizable layer INT8, asymmetric activations)"
+                                : "default with " + String.join(" ", r.quantizeOptions()))
+                .append("; job JVM options: ")
                 .append(r.javaOptions().isEmpty() ? "none (default heap)" : String.join(" ", r.javaOptions()))
                 .append(".\n\n");
 

@@ -62,6 +62,7 @@ class TargetCheckTest {
                 1,
                 1,
                 List.of(),
+                List.of(),
                 List.of(skipped),
                 List.of(),
                 TargetCheck.of(List.of(skipped), List.of())));

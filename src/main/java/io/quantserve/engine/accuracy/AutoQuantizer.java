@@ -1,10 +1,10 @@
 package io.quantserve.engine.accuracy;
 
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.pipeline.QuantizationPipeline;
 import io.quantserve.engine.pipeline.QuantizeRequest;
 import io.quantserve.engine.pipeline.QuantizeResult;
-import io.quantserve.engine.pipeline.Scratch;
 import io.quantserve.engine.report.QualityReports;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,17 +49,17 @@ public final class AutoQuantizer {
         QuantizeRequest q = request.quantize();
         AccuracyMetric metric = request.metric();
         AccuracyTarget target = request.target();
-        try (Scratch scratch = new Scratch()) {
+        try (ScratchFolder scratch = ScratchFolder.temporary("run")) {
             Evaluator evaluator = new Evaluator(
                     request.evaluationSet(),
                     request.evaluationBatchSize(),
                     metric,
-                    scratch.dir().resolve("float-outputs.bin"));
+                    scratch.path().resolve("float-outputs.bin"));
             progress.stage("evaluate fp32");
             double floatValue = evaluator.evaluateFloat(q.model());
             target.threshold(floatValue);
 
-            Path int8Dir = scratch.dir().resolve("all-int8");
+            Path int8Dir = scratch.path().resolve("all-int8");
             QuantizeResult int8 = QuantizationPipeline.quantize(
                     new QuantizeRequest(
                             q.model(),
@@ -81,11 +81,11 @@ public final class AutoQuantizer {
                     int8.quantizedLayers());
             int maxFloat = maxFloat(request, order, int8);
             CandidateExport export = new CandidateExport(
-                    q.model(), artefact(int8, CONFIG_FILE), artefact(int8, RECORD_FILE), scratch.dir());
+                    q.model(), artefact(int8, CONFIG_FILE), artefact(int8, RECORD_FILE), scratch.path());
             RollbackSearch.Outcome outcome = RollbackSearch.run(allInt8, maxFloat, k -> {
                 List<String> layers = order.mostSensitive(k);
                 progress.stage("rollback: " + k + " layer(s) in float");
-                Path dir = scratch.dir().resolve("candidate-" + k);
+                Path dir = scratch.path().resolve("candidate-" + k);
                 QuantizeResult r = export.export(layers, null, q.batchSize(), dir, ProgressListener.NONE);
                 try {
                     double v = evaluator.evaluate(artefact(r, FAKE_QUANT_SUFFIX));
@@ -112,7 +112,7 @@ public final class AutoQuantizer {
                         chosen.layersInFloat(),
                         q.data(),
                         q.batchSize(),
-                        scratch.dir().resolve("chosen"),
+                        scratch.path().resolve("chosen"),
                         progress);
             }
             progress.stage("publish");

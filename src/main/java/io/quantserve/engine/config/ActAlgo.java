@@ -7,15 +7,17 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code act_algo} values of a layer's {@code activation_quant_params}, with the parameter keys each one
- * takes. {@link #IFMR} and {@link #HFMG} are AMCT's; {@link #MINMAX}, {@link #PERCENTILE} and {@link #KL} are
- * QuantServe extensions (a config using them is not readable by AMCT).
+ * takes. {@link #IFMR} and {@link #HFMG} are AMCT's; {@link #MINMAX}, {@link #PERCENTILE}, {@link #KL} and
+ * {@link #AUTO} (the candidate with the smallest measured layer-output error) are QuantServe extensions (a config
+ * using them is not readable by AMCT).
  */
 public enum ActAlgo {
     IFMR("ifmr", true, List.of("max_percentile", "min_percentile", "search_range", "search_step")),
     HFMG("hfmg", true, List.of("num_of_bins")),
     MINMAX("minmax", false, List.of()),
     PERCENTILE("percentile", false, List.of("percentile")),
-    KL("kl", false, List.of("num_of_bins"));
+    KL("kl", false, List.of("num_of_bins")),
+    AUTO("auto", false, List.of());
 
     private final String jsonName;
     private final boolean amct;

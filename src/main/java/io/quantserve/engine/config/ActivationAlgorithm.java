@@ -1,6 +1,7 @@
 package io.quantserve.engine.config;
 
 import io.quantserve.engine.InvalidConfigException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,7 +14,8 @@ public sealed interface ActivationAlgorithm
                 ActivationAlgorithm.Hfmg,
                 ActivationAlgorithm.MinMax,
                 ActivationAlgorithm.Percentile,
-                ActivationAlgorithm.Kl {
+                ActivationAlgorithm.Kl,
+                ActivationAlgorithm.Auto {
 
     /** The histogram sizes AMCT allows for HFMG ({@code num_of_bins}); also used for KL. */
     Set<Integer> ALLOWED_BINS = Set.of(1024, 2048, 4096, 8192);
@@ -28,6 +30,22 @@ public sealed interface ActivationAlgorithm
      */
     static ActivationAlgorithm amctDefault() {
         return Ifmr.DEFAULT;
+    }
+
+    /**
+     * The algorithm {@code algo} with its default parameters.
+     *
+     * @return e.g. {@link Ifmr#DEFAULT} for {@link ActAlgo#IFMR}
+     */
+    static ActivationAlgorithm withDefaults(ActAlgo algo) {
+        return switch (algo) {
+            case IFMR -> Ifmr.DEFAULT;
+            case HFMG -> Hfmg.DEFAULT;
+            case MINMAX -> new MinMax();
+            case PERCENTILE -> Percentile.DEFAULT;
+            case KL -> Kl.DEFAULT;
+            case AUTO -> new Auto();
+        };
     }
 
     /**
@@ -144,6 +162,29 @@ public sealed interface ActivationAlgorithm
         @Override
         public ActAlgo algo() {
             return ActAlgo.KL;
+        }
+    }
+
+    /**
+     * Auto (QuantServe extension): each candidate of {@link #CANDIDATES} proposes a range from the same statistics;
+     * the layer keeps the one whose quantized layer, computed alone on the first calibration batch(es), has the
+     * smallest squared output error against the float layer. Until that measurement the layer uses {@link
+     * #PROVISIONAL}, the first candidate. No parameters.
+     */
+    record Auto() implements ActivationAlgorithm {
+        /**
+         * The candidates, in order of preference on a tie: AMCT's default first, then the methods that each won on
+         * one of the real models measured (README "Activation algorithms, measured").
+         */
+        public static final List<ActivationAlgorithm> CANDIDATES = List.of(
+                Ifmr.DEFAULT, Hfmg.DEFAULT, new MinMax(), new Percentile(0.9999), Percentile.DEFAULT, Kl.DEFAULT);
+
+        /** The range a layer with {@code auto} has before the selection measures it. */
+        public static final ActivationAlgorithm PROVISIONAL = CANDIDATES.getFirst();
+
+        @Override
+        public ActAlgo algo() {
+            return ActAlgo.AUTO;
         }
     }
 

@@ -170,6 +170,7 @@ final class QuantConfigReader {
                 int bins = f.requireInt(NUM_OF_BINS);
                 yield inside(f, () -> new ActivationAlgorithm.Kl(bins));
             }
+            case AUTO -> new ActivationAlgorithm.Auto();
         };
         return inside(f, () -> new ActivationQuantParams(numBits, algorithm, asymmetric));
     }

@@ -95,6 +95,7 @@ final class QuantConfigWriter {
             case ActivationAlgorithm.MinMax m -> {}
             case ActivationAlgorithm.Percentile p -> act.put(PERCENTILE, p.percentile());
             case ActivationAlgorithm.Kl k -> act.put(NUM_OF_BINS, k.numOfBins());
+            case ActivationAlgorithm.Auto auto -> {}
         }
         if (a.asymmetric() != null) {
             act.put(ASYMMETRIC, a.asymmetric());

@@ -1,6 +1,7 @@
 package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.StatisticsFile;
@@ -80,7 +81,7 @@ final class ArtefactWriter {
                             + "); enable at least one quantizable layer");
         }
         try (StagedOutput out = new StagedOutput(outDir);
-                Scratch scratch = new Scratch()) {
+                ScratchFolder scratch = ScratchFolder.temporary("run")) {
             progress.stage("export");
             QuantConfigs.write(config, out.file(CONFIG_FILE));
             RecordFile.write(RecordFile.fromQuantization(layers), out.file(RECORD_FILE));
@@ -104,10 +105,10 @@ final class ArtefactWriter {
                 notesOut.add("no data given: exported models were loaded but not run");
             } else {
                 notesOut.add("prepared float model vs original: max abs diff "
-                        + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.dir()));
+                        + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.path()));
                 Path parityReference = out.file(fakeName);
                 if (deployLayers != layers) {
-                    parityReference = scratch.dir().resolve("deploy_reference_fake_quant.onnx");
+                    parityReference = scratch.path().resolve("deploy_reference_fake_quant.onnx");
                     ModelIo.save(FakeQuantExporter.export(fused, deployLayers), parityReference);
                     notesOut.add("deploy model: Gemm/MatMul weights per tensor (matmul_channel_wise portable); its"
                             + " parity is checked against a fake-quant model with the same factors");
@@ -142,7 +143,7 @@ final class ArtefactWriter {
                                     options.floatLayers(),
                                     feeds,
                                     notesOut),
-                            scratch.dir()),
+                            scratch.path()),
                     out.file(QualityReports.JSON_FILE),
                     out.file(QualityReports.HTML_FILE));
 

@@ -1,6 +1,7 @@
 package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.InvalidConfigException;
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.BatchPlan;
@@ -21,6 +22,7 @@ import io.quantserve.engine.layers.LayerScan;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.probe.AutoRangeSelection;
 import io.quantserve.engine.quant.ActivationObservers;
 import io.quantserve.engine.quant.LayerFactors;
 import io.quantserve.engine.quant.LayerPlan;
@@ -84,9 +86,9 @@ public final class QuantizationPipeline {
         List<ValueSpec> inputs = inputsOf(request.model());
         BatchPlan batchPlan = new BatchPlan(request.batchSize(), batchNum);
         try (CalibrationData data = CalibrationData.open(dataPath);
-                Scratch scratch = new Scratch()) {
+                ScratchFolder scratch = ScratchFolder.temporary("run")) {
             DmqStage.Balanced balanced =
-                    DmqStage.calibrate(unbalanced, config, data, inputs, batchPlan, progress, scratch.dir(), notes);
+                    DmqStage.calibrate(unbalanced, config, data, inputs, batchPlan, progress, scratch.path(), notes);
             Fused fused = balanced.fused();
             List<String> floatLayers = new ArrayList<>();
             List<LayerPlan> plans = plan(config, fused.scan(), floatLayers);
@@ -96,7 +98,11 @@ public final class QuantizationPipeline {
             LayerQuantizer.Result result;
             try (BatchStream stream = data.batches(inputs, batchPlan)) {
                 if (stream.schedule().isShort()) notes.add(stream.schedule().summary());
-                batches = new RetainingIterator(stream, request.parityBatches());
+                batches = new RetainingIterator(
+                        stream,
+                        Math.max(
+                                request.parityBatches(),
+                                AutoRangeSelection.batchesToMeasure(plans, algorithmOf, request.batchSize())));
                 progress.stage("weights");
                 result = LayerQuantizer.computeFactors(
                         fused.model(),
@@ -106,19 +112,21 @@ public final class QuantizationPipeline {
                         batchNum,
                         SessionSettings.defaults(),
                         progress,
-                        scratch.dir());
+                        scratch.path());
             }
             notes.addAll(result.notes());
-            List<LayerQuantization> layers = build(
+            AutoRangeSelection.Result auto = AutoRangeSelection.select(
                     fused.model(),
                     plans,
+                    algorithmOf,
                     DmqStage.withBalance(result.factors(), balanced.factors()),
-                    config,
-                    floatLayers,
-                    notes);
-            String algorithm = ActivationObservers.describe(layers.stream()
-                    .map(l -> algorithmOf.apply(l.layer().name()))
-                    .toList());
+                    result.statistics(),
+                    config.biasOverflowPolicy(),
+                    batches.retained(),
+                    scratch.path());
+            notes.addAll(auto.notes());
+            List<LayerQuantization> layers = build(fused.model(), plans, auto.factors(), config, floatLayers, notes);
+            String algorithm = describe(layers, algorithmOf, auto);
             notes.add("activation ranges: " + algorithm + " over " + batches.consumed() + " batch(es)");
             CalibrationStatistics statistics = new CalibrationStatistics(
                     CalibrationProvenance.of(
@@ -144,7 +152,7 @@ public final class QuantizationPipeline {
                     fused.model(),
                     config,
                     layers,
-                    batches.retained(),
+                    parityFeeds(batches.retained(), request.parityBatches()),
                     options,
                     notes,
                     progress,
@@ -266,6 +274,27 @@ public final class QuantizationPipeline {
             }
         }
         return out;
+    }
+
+    /**
+     * The run's algorithm label ({@link ActivationObservers#describe}) over the quantized layers, with each {@code auto}
+     * layer counted under the candidate it chose.
+     */
+    static String describe(
+            List<LayerQuantization> layers,
+            Function<String, ActivationAlgorithm> algorithmOf,
+            AutoRangeSelection.Result auto) {
+        Map<String, ActivationAlgorithm> chosen = new LinkedHashMap<>();
+        auto.choices().forEach(c -> chosen.put(c.layer(), c.chosen()));
+        return ActivationObservers.describe(layers.stream()
+                .map(l -> chosen.getOrDefault(
+                        l.layer().name(), algorithmOf.apply(l.layer().name())))
+                .toList());
+    }
+
+    /** The first {@code parityBatches} of the retained batches: those the verification and the report replay. */
+    static List<Map<String, Tensor>> parityFeeds(List<Map<String, Tensor>> retained, int parityBatches) {
+        return retained.subList(0, Math.min(parityBatches, retained.size()));
     }
 
     static List<ValueSpec> inputsOf(Path model) {

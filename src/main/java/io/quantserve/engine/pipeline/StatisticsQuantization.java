@@ -2,6 +2,7 @@ package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.InvalidDataException;
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.calibration.CalibrationStatistics;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.StatisticsFile;
@@ -13,7 +14,7 @@ import io.quantserve.engine.calibration.data.CalibrationData;
 import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.config.QuantConfig;
 import io.quantserve.engine.export.Manifest;
-import io.quantserve.engine.quant.ActivationObservers;
+import io.quantserve.engine.probe.AutoRangeSelection;
 import io.quantserve.engine.quant.LayerPlan;
 import io.quantserve.engine.quant.LayerQuantization;
 import io.quantserve.engine.quant.LayerQuantizer;
@@ -64,15 +65,32 @@ final class StatisticsQuantization {
         LayerQuantizer.Result result = LayerQuantizer.fromStatistics(
                 fused.model(), plans, p -> algorithmOf.apply(p.layer().name()), statistics.tensors());
         notes.addAll(result.notes());
+        List<Map<String, Tensor>> retained = retainedFeeds(
+                request,
+                Math.max(
+                        request.parityBatches(),
+                        AutoRangeSelection.batchesToMeasure(plans, algorithmOf, request.batchSize())));
+        AutoRangeSelection.Result auto;
+        try (ScratchFolder scratch = ScratchFolder.temporary("run")) {
+            auto = AutoRangeSelection.select(
+                    fused.model(),
+                    plans,
+                    algorithmOf,
+                    result.factors(),
+                    statistics.tensors(),
+                    config.biasOverflowPolicy(),
+                    retained,
+                    scratch.path());
+        }
+        notes.addAll(auto.notes());
         List<LayerQuantization> layers =
-                QuantizationPipeline.build(fused.model(), plans, result.factors(), config, floatLayers, notes);
-        String algorithm = ActivationObservers.describe(
-                layers.stream().map(l -> algorithmOf.apply(l.layer().name())).toList());
+                QuantizationPipeline.build(fused.model(), plans, auto.factors(), config, floatLayers, notes);
+        String algorithm = QuantizationPipeline.describe(layers, algorithmOf, auto);
         notes.add("activation ranges: " + algorithm + " from statistics '" + file + "' of " + provenance.batches()
                 + " batch(es) of " + provenance.batchSize() + " sample(s); no calibration forward pass");
         notes.add(approximationNote(provenance, fused, plans));
+        List<Map<String, Tensor>> feeds = QuantizationPipeline.parityFeeds(retained, request.parityBatches());
 
-        List<Map<String, Tensor>> feeds = verificationFeeds(request);
         RunOptions options = new RunOptions(
                 "from-stats",
                 provenance.batchSize(),
@@ -124,15 +142,14 @@ final class StatisticsQuantization {
                 + " ranges";
     }
 
-    /** The first {@code parityBatches} batches of the verification data; none when no data was given. */
-    private static List<Map<String, Tensor>> verificationFeeds(QuantizeRequest request) {
+    /** The first {@code count} batches of the data given with the statistics; none when no data was given. */
+    private static List<Map<String, Tensor>> retainedFeeds(QuantizeRequest request, int count) {
         Path data = request.data();
         if (data == null) return List.of();
         try (CalibrationData source = CalibrationData.open(data);
                 BatchStream stream = source.batches(
-                        QuantizationPipeline.inputsOf(request.model()),
-                        new BatchPlan(request.batchSize(), request.parityBatches()))) {
-            RetainingIterator it = new RetainingIterator(stream, request.parityBatches());
+                        QuantizationPipeline.inputsOf(request.model()), new BatchPlan(request.batchSize(), count))) {
+            RetainingIterator it = new RetainingIterator(stream, count);
             while (it.hasNext()) it.next();
             return it.retained();
         }

@@ -19,11 +19,15 @@ public final class ActivationObservers {
     /**
      * The observer for {@code algorithm}, which reads a clip range from a tensor's calibration statistics.
      *
+     * An {@code auto} layer gets {@link ActivationAlgorithm.Auto#PROVISIONAL}'s observer; the pipeline replaces its
+     * range with the measured choice afterwards.
+     *
      * @param asymmetric whether the layer input is quantized with an offset (IFMR, HFMG and Percentile choose their
      *     range for that quantizer; MinMax and KL ignore it)
      */
     public static ActivationObserver create(ActivationAlgorithm algorithm, boolean asymmetric) {
         return switch (algorithm) {
+            case ActivationAlgorithm.Auto auto -> create(ActivationAlgorithm.Auto.PROVISIONAL, asymmetric);
             case ActivationAlgorithm.Ifmr i ->
                 new IfmrObserver(
                         new IfmrObserver.Search(

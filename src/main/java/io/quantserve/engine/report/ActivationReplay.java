@@ -1,22 +1,20 @@
 package io.quantserve.engine.report;
 
 import io.quantserve.engine.InvalidDataException;
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.calibration.SubgraphTaps;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
+import io.quantserve.engine.probe.LayerTwins;
 import io.quantserve.engine.quant.LayerQuantization;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,7 +24,7 @@ import java.util.Set;
 
 /**
  * Measures the activation side of every layer on the retained calibration batches, with one run of two models per
- * batch: the float model with each layer's twin quantized alone ({@link IsolatedLayers}), exposing layer inputs,
+ * batch: the float model with each layer's twin quantized alone ({@link LayerTwins}), exposing layer inputs,
  * float outputs and isolated outputs; and the fake-quant model, exposing layer outputs (the dequantizing
  * {@code Mul} writes the layer's original output name there). Tensors inside {@code If}/{@code Loop}/{@code Scan}
  * bodies are exposed with {@link SubgraphTaps}, so subgraph layers are measured too. Each batch's values stream
@@ -56,7 +54,7 @@ final class ActivationReplay {
             List<LayerQuantization> layers,
             List<Map<String, Tensor>> feeds,
             Path scratch) {
-        IsolatedLayers.Probe probe = IsolatedLayers.build(floatModel, layers);
+        LayerTwins.Probe probe = LayerTwins.build(floatModel, layers, "_isolated");
         Set<String> graphInputs = new HashSet<>();
         floatModel.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
 
@@ -70,14 +68,13 @@ final class ActivationReplay {
             outputOf.put(l.name(), out);
             if (!graphInputs.contains(l.dataInput())) probeTensors.add(l.dataInput());
             probeTensors.add(out);
-            probeTensors.add(probe.isolatedOutputs().get(l.name()));
+            probeTensors.add(probe.twinOutputs().get(l.name()));
             fakeTensors.add(out);
             measured.put(l.name(), new Measured(new InputStatistics(lq.activation()), new OutputComparison(out)));
         }
         SubgraphTaps.Tapped probeTaps = SubgraphTaps.tap(probe.model().proto(), List.copyOf(probeTensors));
         SubgraphTaps.Tapped fakeTaps = SubgraphTaps.tap(fakeQuant.proto(), List.copyOf(fakeTensors));
-        Path dir = createDir(scratch);
-        try {
+        try (ScratchFolder dir = ScratchFolder.under(scratch, "report-replay")) {
             Path probeFile = dir.resolve("float_with_isolated_layers.onnx");
             Path fakeFile = dir.resolve("fake_quant_with_layer_outputs.onnx");
             ModelIo.save(probe.model().withProto(probeTaps.model()), probeFile);
@@ -114,12 +111,10 @@ final class ActivationReplay {
                                         q.get(fakeTaps.outputs().get(out)),
                                         f.get(probeTaps
                                                 .outputs()
-                                                .get(probe.isolatedOutputs().get(l.name()))));
+                                                .get(probe.twinOutputs().get(l.name()))));
                     }
                 }
             }
-        } finally {
-            deleteRecursively(dir);
         }
         return measured;
     }
@@ -133,24 +128,5 @@ final class ActivationReplay {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
                         "no node '" + layer.name() + "' in scope '" + layer.scope() + "'"));
-    }
-
-    private static Path createDir(Path scratch) {
-        try {
-            Files.createDirectories(scratch);
-            return Files.createTempDirectory(scratch, "report-replay");
-        } catch (IOException e) {
-            throw new UncheckedIOException("creating a scratch folder for the report replay in " + scratch, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("removing report scratch folder '" + dir + "'", e);
-        }
     }
 }

@@ -2,18 +2,15 @@ package io.quantserve.engine.verify;
 
 import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.InvalidModelException;
+import io.quantserve.engine.ScratchFolder;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.runtime.ValueSpec;
 import io.quantserve.engine.tensor.Tensor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +54,7 @@ public final class DeployParityCheck {
             throw new InvalidDataException("the parity check needs at least one sample to feed");
         }
         DeployLowering.Lowered lowered = DeployLowering.lower(deploy);
-        Path dir = createTempDir();
-        try {
+        try (ScratchFolder dir = ScratchFolder.temporary("parity")) {
             Path reference = dir.resolve("deploy_reference.onnx");
             Path fake = dir.resolve("fake_quant.onnx");
             ModelIo.save(lowered.model(), reference);
@@ -83,8 +79,6 @@ public final class DeployParityCheck {
                         Stream.of(comparisons).map(Comparison::result).toList();
                 return new ParityReport(tolerance, feeds.size(), outputs, lowered.accumulation());
             }
-        } finally {
-            deleteRecursively(dir);
         }
     }
 
@@ -122,24 +116,6 @@ public final class DeployParityCheck {
 
         OutputParity result() {
             return new OutputParity(name, elements, maxAbs, maxRel);
-        }
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("quantserve-parity");
-        } catch (IOException e) {
-            throw new UncheckedIOException("creating a scratch folder for the parity check", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("removing parity scratch folder '" + dir + "'", e);
         }
     }
 }

@@ -87,13 +87,7 @@ public record JobOptions(
     /** The activation algorithm {@link #actAlgo()} names, with its default parameters. */
     public ActivationAlgorithm algorithm() {
         if (actAlgo == null) return ActivationAlgorithm.amctDefault();
-        return switch (ActAlgo.fromJson(actAlgo)) {
-            case IFMR -> ActivationAlgorithm.Ifmr.DEFAULT;
-            case HFMG -> ActivationAlgorithm.Hfmg.DEFAULT;
-            case MINMAX -> new ActivationAlgorithm.MinMax();
-            case PERCENTILE -> ActivationAlgorithm.Percentile.DEFAULT;
-            case KL -> ActivationAlgorithm.Kl.DEFAULT;
-        };
+        return ActivationAlgorithm.withDefaults(ActAlgo.fromJson(actAlgo));
     }
 
     private BiasOverflowPolicy biasPolicy() {

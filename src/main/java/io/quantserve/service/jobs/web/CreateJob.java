@@ -52,7 +52,7 @@ record CreateJob(
         @JsonProperty("act_algo")
         @Schema(
                 description = "activation algorithm of every layer",
-                allowableValues = {"ifmr", "hfmg", "minmax", "percentile", "kl"})
+                allowableValues = {"ifmr", "hfmg", "minmax", "percentile", "kl", "auto"})
         @Nullable
         String actAlgo,
 

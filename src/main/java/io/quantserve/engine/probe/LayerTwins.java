@@ -1,4 +1,4 @@
-package io.quantserve.engine.report;
+package io.quantserve.engine.probe;
 
 import io.quantserve.engine.export.FakeQuantExporter;
 import io.quantserve.engine.layers.QuantizableLayer;
@@ -14,26 +14,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the float model with every quantized layer also computed alone: each layer node gets a twin, in the same
+ * Builds the float model with every given layer also computed alone: each layer node gets a twin, in the same
  * scope, that reads the same float input and is fake-quantized exactly as in the fake-quant model
  * ({@link FakeQuantExporter}); the original nodes, and so every float tensor, stay as they were. One run of this
  * model gives each layer's float input and output and its output with only that layer quantized, whose error is
  * the layer's own, free of the error of the layers before it.
  */
-final class IsolatedLayers {
-    private IsolatedLayers() {}
+public final class LayerTwins {
+    private LayerTwins() {}
 
     /**
      * @param model the float model with twins
-     * @param isolatedOutputs layer name → the twin's output tensor
+     * @param twinOutputs layer name → the twin's output tensor
      */
-    record Probe(OnnxModel model, Map<String, String> isolatedOutputs) {
-        Probe {
-            isolatedOutputs = Map.copyOf(isolatedOutputs);
+    public record Probe(OnnxModel model, Map<String, String> twinOutputs) {
+        public Probe {
+            twinOutputs = Map.copyOf(twinOutputs);
         }
     }
 
-    static Probe build(OnnxModel floatModel, List<LayerQuantization> layers) {
+    /**
+     * The float model with a twin of each of {@code layers}, quantized with that layer's factors.
+     *
+     * @param suffix appended to each twin's node and output name (made unique)
+     */
+    public static Probe build(OnnxModel floatModel, List<LayerQuantization> layers, String suffix) {
         Map<String, List<LayerQuantization>> byScope = new LinkedHashMap<>();
         for (LayerQuantization lq : layers) {
             byScope.computeIfAbsent(lq.layer().scope(), k -> new ArrayList<>()).add(lq);
@@ -47,11 +52,11 @@ final class IsolatedLayers {
                 NodeProto node = ed.node(l.name())
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "no node '" + l.name() + "' in scope '" + scope.path() + "'"));
-                String out = ed.uniqueName(node.getOutput(0) + "_isolated");
+                String out = ed.uniqueName(node.getOutput(0) + suffix);
                 NodeProto twin = ed.addNode(
                         node.getOpType(),
                         node.getDomain(),
-                        l.name() + "_isolated",
+                        l.name() + suffix,
                         node.getInputList(),
                         List.of(out),
                         node.getAttributeList());
