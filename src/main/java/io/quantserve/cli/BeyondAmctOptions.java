@@ -4,6 +4,7 @@ import io.quantserve.engine.InvalidConfigException;
 import io.quantserve.engine.config.ActAlgo;
 import io.quantserve.engine.config.ActivationAlgorithm;
 import io.quantserve.engine.config.ConfigOptions;
+import io.quantserve.engine.config.DmqLayers;
 import io.quantserve.engine.config.MatMulChannelWise;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -37,6 +38,13 @@ final class BeyondAmctOptions {
     @Nullable
     Double dmqBalancerParam;
 
+    @Option(
+            names = "--dmq-layers",
+            paramLabel = "all|norm-fed",
+            description = "which layers --dmq-balancer-param balances: all (default) or norm-fed (layers reading a"
+                    + " LayerNormalization output, SmoothQuant's placement for transformers)")
+    String dmqLayers = DmqLayers.ALL.cliName();
+
     /** Sets these options on {@code options}. */
     ConfigOptions.Builder apply(ConfigOptions.Builder options) {
         if (dmqBalancerParam != null && !(dmqBalancerParam > 0 && dmqBalancerParam < 1)) {
@@ -44,6 +52,7 @@ final class BeyondAmctOptions {
         }
         return options.matMulChannelWise(MatMulChannelWise.fromJson(matMulChannelWise))
                 .defaultAlgorithm(ActivationAlgorithm.withDefaults(ActAlgo.fromJson(actAlgo)))
-                .dmqBalancerParam(dmqBalancerParam);
+                .dmqBalancerParam(dmqBalancerParam)
+                .dmqLayers(DmqLayers.fromCli(dmqLayers));
     }
 }

@@ -40,7 +40,7 @@ public final class ConfigFactory {
         requireLayers(scan, "overrides", options.overrides().keySet());
         SequencedMap<String, LayerConfig> layers = new LinkedHashMap<>();
         for (QuantizableLayer layer : scan.layers()) {
-            layers.put(layer.name(), layerConfig(layer, options));
+            layers.put(layer.name(), layerConfig(layer, scan, options));
         }
         QuantConfig config = new QuantConfig(
                 QuantConfig.CURRENT_VERSION,
@@ -55,14 +55,16 @@ public final class ConfigFactory {
         return config;
     }
 
-    private static LayerConfig layerConfig(QuantizableLayer layer, ConfigOptions options) {
+    private static LayerConfig layerConfig(QuantizableLayer layer, LayerScan scan, ConfigOptions options) {
         String name = layer.name();
         boolean skipped =
                 options.skipLayers().contains(name) || options.skipLayerTypes().contains(layer.type());
         ActivationAlgorithm algorithm = options.defaultAlgorithm();
         Boolean asymmetric = null;
         boolean channelWise = options.matMulChannelWise().allowsChannelWise(layer.type());
-        @Nullable Double dmq = QuantConfigs.supportsDmq(layer) ? options.dmqBalancerParam() : null;
+        boolean dmqScope =
+                options.dmqLayers() == DmqLayers.ALL || scan.normalizationFed().contains(name);
+        @Nullable Double dmq = QuantConfigs.supportsDmq(layer) && dmqScope ? options.dmqBalancerParam() : null;
         boolean enabled = !skipped;
         LayerOverride o = options.overrides().get(name);
         if (o != null) {

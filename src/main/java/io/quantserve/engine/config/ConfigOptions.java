@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param matMulChannelWise {@code matmul_channel_wise} (default {@link MatMulChannelWise#OFF}, AMCT's rule); when
  *     not off, Gemm and MatMul layers are written with {@code channel_wise: true} unless an override says otherwise
  * @param dmqBalancerParam {@code dmq_balancer_param} written for every layer that DMQ balancing supports
- *     ({@link QuantConfigs#supportsDmq}); null (default) writes it for none. An override may change or remove it
- *     per layer.
+ *     ({@link QuantConfigs#supportsDmq}) within {@code dmqLayers}; null (default) writes it for none. An override
+ *     may change or remove it per layer.
+ * @param dmqLayers which of the supported layers {@code dmqBalancerParam} applies to (default {@link DmqLayers#ALL})
  */
 public record ConfigOptions(
         List<String> skipLayers,
@@ -43,9 +44,11 @@ public record ConfigOptions(
         ActivationAlgorithm defaultAlgorithm,
         Map<String, LayerOverride> overrides,
         MatMulChannelWise matMulChannelWise,
-        @Nullable Double dmqBalancerParam) {
+        @Nullable Double dmqBalancerParam,
+        DmqLayers dmqLayers) {
 
     public ConfigOptions {
+        Objects.requireNonNull(dmqLayers, "dmqLayers");
         skipLayers = List.copyOf(skipLayers);
         skipLayerTypes = Set.copyOf(skipLayerTypes);
         skipFusionLayers = List.copyOf(skipFusionLayers);
@@ -78,7 +81,8 @@ public record ConfigOptions(
                 defaultAlgorithm,
                 overrides,
                 MatMulChannelWise.OFF,
-                null);
+                null,
+                DmqLayers.ALL);
     }
 
     /** AMCT's defaults: nothing skipped, {@code batch_num} 1, asymmetric activations, BN fusion, IFMR. */
@@ -103,6 +107,7 @@ public record ConfigOptions(
         private final Map<String, LayerOverride> overrides = new LinkedHashMap<>();
         private MatMulChannelWise matMulChannelWise = MatMulChannelWise.OFF;
         private @Nullable Double dmqBalancerParam;
+        private DmqLayers dmqLayers = DmqLayers.ALL;
 
         private Builder() {}
 
@@ -164,6 +169,12 @@ public record ConfigOptions(
             return this;
         }
 
+        /** Which supported layers {@link #dmqBalancerParam} applies to. */
+        public Builder dmqLayers(DmqLayers value) {
+            this.dmqLayers = value;
+            return this;
+        }
+
         public ConfigOptions build() {
             return new ConfigOptions(
                     skipLayers,
@@ -176,7 +187,8 @@ public record ConfigOptions(
                     defaultAlgorithm,
                     overrides,
                     matMulChannelWise,
-                    dmqBalancerParam);
+                    dmqBalancerParam,
+                    dmqLayers);
         }
     }
 }

@@ -10,9 +10,11 @@ import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds the quantizable layers of a model, in the main graph and in {@code If}/{@code Loop}/{@code Scan}
@@ -28,7 +30,12 @@ public final class LayerFinder {
         List<QuantizableLayer> layers = new ArrayList<>();
         List<SkippedNode> skipped = new ArrayList<>();
         visit(model.getGraph(), "", new LinkedHashMap<>(), readers, layers, skipped);
-        return new LayerScan(layers, skipped);
+        Set<String> normalized = NormalizationOutputs.of(model.getGraph());
+        Set<String> normalizationFed = new LinkedHashSet<>();
+        for (QuantizableLayer l : layers) {
+            if (l.scope().isEmpty() && normalized.contains(l.dataInput())) normalizationFed.add(l.name());
+        }
+        return new LayerScan(layers, skipped, normalizationFed);
     }
 
     private static void collectReaders(GraphProto g, Map<String, List<String>> readers) {
