@@ -5,10 +5,13 @@ import io.quantserve.engine.LayerQuantizationException;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.ReusedOutputs;
 import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +31,12 @@ import java.util.Set;
  * histogram ({@link ActivationObserver}).
  */
 public final class Calibrator {
+    /**
+     * Values copied at a time from an output buffer into the histogram: 256 KiB, below G1's humongous-object size for
+     * any heap, so streaming a tensor allocates nothing per batch.
+     */
+    private static final int CHUNK = 64 * 1024;
+
     private Calibrator() {}
 
     /**
@@ -73,12 +82,14 @@ public final class Calibrator {
         Path file = write(model.withProto(tapped.model()), scratch);
         Map<String, StreamingHistogram> histograms = new LinkedHashMap<>();
         for (String t : tensors.keySet()) histograms.put(t, new StreamingHistogram());
-        try (InferenceSession session = InferenceSession.open(file, settings)) {
+        float[] chunk = new float[CHUNK];
+        try (InferenceSession session = InferenceSession.open(file, settings);
+                ReusedOutputs runner = session.reusingOutputs(!hasSubgraphs(tapped.model()))) {
             List<String> outputs = tapped.outputs().values().stream().distinct().toList();
             int done = 0;
             while (done < batchNum && batches.hasNext()) {
                 Map<String, Tensor> feed = batches.next();
-                Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : session.run(feed, outputs);
+                Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : runner.run(feed, outputs);
                 for (var e : histograms.entrySet()) {
                     Tensor v = graphInputs.contains(e.getKey())
                             ? feed.get(e.getKey())
@@ -86,10 +97,22 @@ public final class Calibrator {
                     if (v == null) {
                         throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
                     }
-                    float[] f = v.toFloats();
-                    checkFinite(f, e.getKey(), tensors.get(e.getKey()), done);
-                    e.getValue().accept(f);
-                    for (CalibrationSink sink : sinks.getOrDefault(e.getKey(), List.of())) sink.accept(v.shape(), f);
+                    List<CalibrationSink> tensorSinks = sinks.getOrDefault(e.getKey(), List.of());
+                    if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
+                        // Straight from the (reused) output buffer through one small chunk: no per-batch array.
+                        FloatBuffer in = v.data().asFloatBuffer();
+                        while (in.hasRemaining()) {
+                            int n = Math.min(chunk.length, in.remaining());
+                            in.get(chunk, 0, n);
+                            checkFinite(chunk, n, e.getKey(), tensors.get(e.getKey()), done);
+                            e.getValue().accept(chunk, n);
+                        }
+                    } else {
+                        float[] f = v.toFloats();
+                        checkFinite(f, f.length, e.getKey(), tensors.get(e.getKey()), done);
+                        e.getValue().accept(f);
+                        for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
+                    }
                 }
                 done++;
                 progress.batch(done, batchNum);
@@ -110,9 +133,9 @@ public final class Calibrator {
         return out;
     }
 
-    private static void checkFinite(float[] f, String tensor, List<String> layers, int batch) {
-        for (float v : f) {
-            if (!Float.isFinite(v)) {
+    private static void checkFinite(float[] f, int length, String tensor, List<String> layers, int batch) {
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(f[i])) {
                 throw new LayerQuantizationException(
                         "non-finite-activation",
                         String.join(", ", layers),
@@ -120,6 +143,13 @@ public final class Calibrator {
                                 + " (check the calibration data and the layers before it)");
             }
         }
+    }
+
+    /** Whether any node of the main graph carries a subgraph ({@code If}, {@code Loop}, {@code Scan}). */
+    private static boolean hasSubgraphs(io.quantserve.engine.onnx.proto.Onnx.ModelProto model) {
+        return model.getGraph().getNodeList().stream()
+                .flatMap(n -> n.getAttributeList().stream())
+                .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
     }
 
     private static Path write(OnnxModel model, Path scratch) {

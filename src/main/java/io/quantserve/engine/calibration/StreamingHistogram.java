@@ -85,10 +85,20 @@ public final class StreamingHistogram {
      * @throws IllegalArgumentException on NaN or infinity (the calibrator rejects them before they get here)
      */
     public void accept(float[] values) {
+        accept(values, values.length);
+    }
+
+    /**
+     * Counts the first {@code length} of {@code values} (a caller streaming a large tensor through a reused chunk).
+     *
+     * @throws IllegalArgumentException on NaN or infinity (the calibrator rejects them before they get here)
+     */
+    public void accept(float[] values, int length) {
         float lo = min;
         float hi = max;
         long[][] all = blocks;
-        for (float v : values) {
+        for (int i = 0; i < length; i++) {
+            float v = values[i];
             int bits = Float.floatToRawIntBits(v);
             int abs = bits & 0x7fffffff;
             if (abs >= INFINITY_BITS) {
@@ -108,7 +118,7 @@ public final class StreamingHistogram {
         }
         min = lo;
         max = hi;
-        count += values.length;
+        count += length;
     }
 
     /** Number of values accepted. */

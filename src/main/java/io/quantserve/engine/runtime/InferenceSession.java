@@ -105,15 +105,26 @@ public final class InferenceSession implements AutoCloseable {
 
     /** Runs and returns the requested outputs in the order asked for. */
     public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted) {
+        return run(feeds, wanted, Map.of());
+    }
+
+    /**
+     * Runs with {@code pinned} outputs written by ONNX Runtime into the given tensors (their buffers are the caller's
+     * and are not copied); the other {@code wanted} outputs come back as heap copies. The result holds only the
+     * non-pinned outputs.
+     */
+    Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted, Map<String, OnnxTensor> pinned) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> ortFeeds = new LinkedHashMap<>();
         try {
             for (var e : feeds.entrySet()) {
                 ortFeeds.put(e.getKey(), toOrt(env, e.getValue()));
             }
-            try (OrtSession.Result result = session.run(ortFeeds, new java.util.LinkedHashSet<>(wanted))) {
+            java.util.Set<String> requested = new java.util.LinkedHashSet<>(wanted);
+            requested.removeAll(pinned.keySet());
+            try (OrtSession.Result result = session.run(ortFeeds, requested, pinned)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
-                for (String name : wanted) {
+                for (String name : requested) {
                     Optional<OnnxValue> v = result.get(name);
                     if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
                         throw new RuntimeFailureException(
@@ -132,6 +143,19 @@ public final class InferenceSession implements AutoCloseable {
         } finally {
             ortFeeds.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * A runner over this session that writes float outputs into direct buffers it keeps and reuses from one run to
+     * the next, for loops that read every batch's outputs once and drop them (calibration). Close it before the
+     * session.
+     *
+     * @param reuse false for a runner that makes ordinary runs: for models whose output shapes may change with the
+     *     values (outputs surfaced from {@code If} branches), where a pinned run would fail, and ONNX Runtime log the
+     *     failure, before the runner fell back
+     */
+    public ReusedOutputs reusingOutputs(boolean reuse) {
+        return new ReusedOutputs(this, reuse);
     }
 
     private static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {

@@ -1,0 +1,116 @@
+package io.quantserve.engine.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.quantserve.engine.RuntimeFailureException;
+import io.quantserve.engine.tensor.DataType;
+import io.quantserve.engine.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a session with its float outputs written by ONNX Runtime straight into direct buffers allocated once and reused
+ * for every later run whose feeds have the same shapes (ONNX Runtime's pinned outputs). Without it each run copies
+ * every output to a new heap array ({@code OnnxTensor.getByteBuffer}); for a calibration model exposing dozens of
+ * multi-megabyte activations, that churn of humongous arrays made the garbage-collected heap, and so the process,
+ * grow far beyond the data actually live.
+ *
+ * <p>The first run with a given set of feed shapes is an ordinary one: it learns the output shapes, then buffers are
+ * allocated for them. When the feed shapes change (a short last batch) the buffers are dropped and learned again. An
+ * output whose shape turns out to vary with the values, not only the feed shapes, makes ONNX Runtime refuse the pinned
+ * run; the runner then falls back to ordinary runs for good. Not thread-safe.
+ *
+ * <p>The tensors {@link #run} returns for pinned outputs are views of the reused buffers: valid until the next {@link
+ * #run} or {@link #close}, which the caller must not outlive with them.
+ */
+public final class ReusedOutputs implements AutoCloseable {
+    private final InferenceSession session;
+    private final Map<String, Pinned> pinned = new LinkedHashMap<>();
+    private Map<String, long[]> feedShapes = Map.of();
+    private boolean disabled;
+
+    private record Pinned(long[] shape, ByteBuffer buffer, OnnxTensor tensor) {}
+
+    ReusedOutputs(InferenceSession session, boolean reuse) {
+        this.session = session;
+        this.disabled = !reuse;
+    }
+
+    /** Runs and returns the requested outputs in the order asked for; see the class comment for their lifetime. */
+    public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        feeds.forEach((k, v) -> shapes.put(k, v.shape()));
+        if (disabled || !sameShapes(shapes) || !pinned.keySet().containsAll(wanted)) {
+            release();
+            Map<String, Tensor> out = session.run(feeds, wanted);
+            if (!disabled) pin(out, shapes);
+            return out;
+        }
+        Map<String, OnnxTensor> targets = new LinkedHashMap<>();
+        for (String name : wanted) targets.put(name, pinned.get(name).tensor());
+        try {
+            session.run(feeds, wanted, targets);
+        } catch (RuntimeFailureException | io.quantserve.engine.InvalidDataException e) {
+            // An output whose shape depends on the values: pinned buffers cannot serve this model.
+            disabled = true;
+            release();
+            return session.run(feeds, wanted);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : wanted) {
+            Pinned p = pinned.get(name);
+            out.put(
+                    name,
+                    Tensor.ofBytes(DataType.FLOAT, p.shape().clone(), p.buffer().duplicate()));
+        }
+        return out;
+    }
+
+    private boolean sameShapes(Map<String, long[]> shapes) {
+        if (!shapes.keySet().equals(feedShapes.keySet())) return false;
+        for (var e : shapes.entrySet()) {
+            if (!Arrays.equals(e.getValue(), feedShapes.get(e.getKey()))) return false;
+        }
+        return true;
+    }
+
+    /** Allocates one direct buffer per float output of {@code out}; any other output type disables pinning. */
+    private void pin(Map<String, Tensor> out, Map<String, long[]> shapes) {
+        if (out.values().stream().anyMatch(t -> t.type() != DataType.FLOAT)) {
+            disabled = true;
+            return;
+        }
+        try {
+            for (var e : out.entrySet()) {
+                long[] shape = e.getValue().shape();
+                ByteBuffer buffer = ByteBuffer.allocateDirect(
+                                Math.toIntExact(e.getValue().size() * 4))
+                        .order(ByteOrder.nativeOrder());
+                OnnxTensor tensor =
+                        OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), buffer.asFloatBuffer(), shape);
+                pinned.put(e.getKey(), new Pinned(shape, buffer, tensor));
+            }
+        } catch (OrtException | ArithmeticException e) {
+            disabled = true; // too large for one buffer, or refused: ordinary runs still work
+            release();
+            return;
+        }
+        feedShapes = shapes;
+    }
+
+    private void release() {
+        pinned.values().forEach(p -> p.tensor().close());
+        pinned.clear();
+        feedShapes = Map.of();
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+}
