@@ -128,17 +128,13 @@ final class JobExecution {
             return endQuietly(claim, () -> queue.cancelled(claim, progress.timings()), JobState.CANCELLED);
         } catch (JobHandedBackException e) {
             log.info("{}", e.getMessage());
-            uploader.discard(claim);
-            try {
-                return queue.handBack(claim, progress.timings());
-            } catch (LeaseLostException lost) {
-                return JobState.RUNNING;
-            }
+            return handBack(claim, progress);
         } catch (LeaseLostException e) {
             log.warn("{}; dropping the attempt", e.getMessage());
             uploader.discard(claim);
             return JobState.RUNNING;
         } catch (QuantServeException e) {
+            if (progress.handBackRequested()) return handBack(claim, progress, e);
             JobError error = new JobError(
                     e.code(),
                     spool.redact(String.valueOf(e.getMessage())),
@@ -148,6 +144,7 @@ final class JobExecution {
             uploader.discard(claim);
             return endQuietly(claim, () -> queue.fail(claim, error, progress.timings()), JobState.FAILED);
         } catch (RuntimeException | OutOfMemoryError e) {
+            if (progress.handBackRequested()) return handBack(claim, progress, e);
             log.error("job {} attempt {} failed in stage {}", job.id(), claim.attempt(), progress.stageName(), e);
             uploader.discard(claim);
             JobError error = new JobError(
@@ -164,6 +161,28 @@ final class JobExecution {
         } finally {
             running.accept(null);
             UploadSpool.deleteTree(work);
+        }
+    }
+
+    /**
+     * Hands back an attempt that failed while its process shuts down: the failure may come from the shutdown itself
+     * (ONNX Runtime's environment closed under it), so it neither fails the job nor counts as an attempt.
+     */
+    private JobState handBack(Claim claim, AttemptProgress progress, Throwable failure) {
+        log.info(
+                "job {} attempt {} failed while this process shuts down; handing it back: {}",
+                claim.jobId(),
+                claim.attempt(),
+                failure.toString());
+        return handBack(claim, progress);
+    }
+
+    private JobState handBack(Claim claim, AttemptProgress progress) {
+        uploader.discard(claim);
+        try {
+            return queue.handBack(claim, progress.timings());
+        } catch (LeaseLostException lost) {
+            return JobState.RUNNING;
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -39,21 +40,21 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>On shutdown (the context closing, e.g. on SIGTERM) the workers stop claiming and every running attempt is asked
  * to stop at its next batch or stage boundary and hand its job back: the job is QUEUED again at once with its lease
  * released and the attempt not counted ({@link JobQueue#handBack}), so another process picks it up without waiting for
- * the lease to expire. The context waits for that up to {@code spring.lifecycle.timeout-per-shutdown-phase}; a job
+ * the lease to expire. The process waits for that up to {@code spring.lifecycle.timeout-per-shutdown-phase}; a job
  * whose attempt has not reached a boundary by then is requeued by the reaper of another process once its lease
- * expires, as if this process had died.
+ * expires, as if this process had died. On SIGTERM and SIGINT this happens before the JVM's shutdown hooks run
+ * ({@link ShutdownSignals}).
  */
 @Component
 public class WorkerPool implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
-    private static final int SHUTDOWN_GRACE_SECONDS = 10;
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(SHUTDOWN_GRACE_SECONDS);
 
     private final WorkerProperties properties;
     private final JobQueue queue;
     private final ApplicationEventPublisher events;
     private final Function<Clock, JobExecution> executions;
     private final JobMetrics metrics;
+    private final Duration shutdownGrace;
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, AttemptProgress> running = new ConcurrentHashMap<>();
     private final Object signal = new Object();
@@ -75,11 +76,13 @@ public class WorkerPool implements SmartLifecycle {
             JsonMapper json,
             ApplicationEventPublisher events,
             JobMetrics metrics,
+            @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownGrace,
             Clock clock) {
         this.properties = properties;
         this.queue = queue;
         this.events = events;
         this.metrics = metrics;
+        this.shutdownGrace = shutdownGrace;
         this.executions = clockOf -> new JobExecution(
                 queue.withClock(clockOf),
                 jobs,
@@ -151,6 +154,7 @@ public class WorkerPool implements SmartLifecycle {
             threads.add(thread);
             thread.start();
         }
+        ShutdownSignals.register(this);
         log.info(
                 "worker pool started: {} thread(s), lease {} ms, heartbeat {} ms, reaper {} ms",
                 workers.size(),
@@ -179,11 +183,20 @@ public class WorkerPool implements SmartLifecycle {
         });
     }
 
-    /** {@link #stop(Runnable)}, waiting here for the workers at most {@value #SHUTDOWN_GRACE_SECONDS} seconds. */
+    /** {@link #stop(Runnable)}, waiting here for the workers at most the shutdown grace period. */
     @Override
     public void stop() {
-        awaitEnd(beginStop(), SHUTDOWN_GRACE);
+        drain();
         endStop();
+    }
+
+    /**
+     * Stops claiming, asks the running attempts to hand their jobs back, and waits for the worker threads to end, at
+     * most {@code spring.lifecycle.timeout-per-shutdown-phase}. Heartbeats go on until {@link #stop} (or for good,
+     * when the process is about to end anyway).
+     */
+    void drain() {
+        awaitEnd(beginStop(), shutdownGrace);
     }
 
     private synchronized List<Thread> beginStop() {
@@ -200,6 +213,7 @@ public class WorkerPool implements SmartLifecycle {
     }
 
     private synchronized void endStop() {
+        ShutdownSignals.unregister(this);
         if (timers != null) timers.shutdownNow();
         timers = null;
         reaping = null;

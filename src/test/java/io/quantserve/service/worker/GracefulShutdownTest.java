@@ -67,7 +67,7 @@ class GracefulShutdownTest extends JobTest {
             assertThat(child.waitFor(60, TimeUnit.SECONDS))
                     .as("exited after SIGTERM")
                     .isTrue();
-            assertThat(child.exitValue()).as("ended by SIGTERM").isEqualTo(143);
+            assertThat(child.exitValue()).as("ended by SIGTERM:\n%s", tail(log)).isEqualTo(143);
 
             Map<String, Object> row = jdbc.queryForMap(
                     "select state, attempts, lease_owner, lease_expires_at, not_before from jobs where id = ?", id);
