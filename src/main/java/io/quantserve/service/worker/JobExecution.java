@@ -68,7 +68,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>published → SUCCEEDED (CANCELLED when a cancel arrived during the upload);
  *   <li>the engine refused the input ({@link QuantServeException}) → FAILED with its code, message and layer;
  *   <li>cancel request seen between batches or stages → CANCELLED;
- *   <li>the process shutting down, seen between batches or stages → QUEUED again, the attempt not counted;
+ *   <li>the process shutting down (seen between batches or stages, or any failure meanwhile) → QUEUED again, the
+ *       attempt not counted;
  *   <li>any other failure (storage, I/O, a bug) → QUEUED again after a backoff, FAILED after the last attempt;
  *   <li>lease lost → nothing more is written: the job belongs to the reaper or another worker now.
  * </ul>
