@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       oldest claimable QUEUED job to exactly one worker, with a lease;
  *   <li>{@link #heartbeat} and {@link #progress} extend the lease or record progress only while the caller still
  *       holds it (same owner, same attempt, still RUNNING) and tell it whether a cancel was requested;
- *   <li>{@link #publish}, {@link #fail}, {@link #retry}, {@link #cancelled} end an attempt, again only for the holder;
+ *   <li>{@link #publish}, {@link #fail}, {@link #retry}, {@link #cancelled}, {@link #handBack} end an attempt, again
+ *       only for the holder;
  *   <li>{@link #reapExpired} requeues the jobs whose lease ran out (with backoff), or fails them after
  *       {@link JobsProperties#maxAttempts()} attempts.
  * </ul>
@@ -216,6 +217,32 @@ public class JobQueue {
                 .update();
         if (n != 1) throw new LeaseLostException(claim);
         return JobState.QUEUED;
+    }
+
+    /**
+     * Hands an attempt back because its worker's process is shutting down: QUEUED again at once (no backoff), lease
+     * released, and the attempt not counted (attempts goes back down by one), so a rolling restart neither delays the
+     * job by a lease expiry nor moves it towards {@link JobsProperties#maxAttempts()}. The row looks as it did before
+     * the claim (no stage, no progress). When a cancel was requested meanwhile the job ends CANCELLED instead.
+     *
+     * <p>The caller must have stopped working on the attempt and removed its uploads first: the next claim may get
+     * the same attempt number, hence the same object prefix.
+     *
+     * @return QUEUED or CANCELLED
+     * @throws LeaseLostException when the caller no longer holds the job
+     */
+    public JobState handBack(Claim claim, Map<String, Double> timings) {
+        Instant now = now();
+        int n = jdbc.sql("UPDATE jobs SET state = 'QUEUED', attempts = attempts - 1, lease_owner = NULL,"
+                        + " lease_expires_at = NULL, not_before = NULL, stage = NULL, progress = 0,"
+                        + " batch_done = NULL, batch_total = NULL, timings = '{}'::json, started_at = NULL,"
+                        + " updated_at = :now WHERE " + HELD + " AND NOT cancel_requested")
+                .param("now", JobRows.at(now))
+                .params(held(claim))
+                .update();
+        if (n == 1) return JobState.QUEUED;
+        end(claim, JobState.CANCELLED, null, timings, now);
+        return JobState.CANCELLED;
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Set;
  * RUNNING → SUCCEEDED  every artefact uploaded and published
  * RUNNING → FAILED     the engine refused the input, or the attempts ran out
  * RUNNING → CANCELLED  the worker saw the cancel request between two batches or stages
- * RUNNING → QUEUED     the lease expired (dead worker) or a transient failure, attempts left
+ * RUNNING → QUEUED     the lease expired (dead worker) or a transient failure, attempts left; or the worker's
+ *                      process is shutting down and handed the job back (the attempt does not count)
  * </pre>
  *
  * SUCCEEDED, FAILED and CANCELLED are terminal. Every state change of the service checks this table first.

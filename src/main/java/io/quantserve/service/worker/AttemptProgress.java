@@ -5,6 +5,7 @@ import io.quantserve.service.jobs.Claim;
 import io.quantserve.service.jobs.JobProgress;
 import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.LeaseLostException;
+import io.quantserve.service.observability.JobMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +17,16 @@ import org.jspecify.annotations.Nullable;
  * The engine's progress callbacks for one attempt: records the stage, batch i/n and stage timings in the job row
  * (stage changes at once, batches at most every {@code interval}), and stops the run by throwing between two
  * batches or stages when a cancel was requested ({@link JobCancelledException}) or the lease was lost
- * ({@link LeaseLostException}). The heartbeat thread reports into the same object, so a cancel seen by a heartbeat
- * stops the run at its next batch.
+ * ({@link LeaseLostException}), or when the pool is shutting down ({@link JobHandedBackException}). The heartbeat
+ * thread reports into the same object, so a cancel seen by a heartbeat stops the run at its next batch. Each batch's
+ * time goes to {@link JobMetrics#batch}.
  */
 final class AttemptProgress implements ProgressListener {
     private final Claim claim;
     private final JobQueue queue;
     private final Clock clock;
     private final Duration interval;
+    private final JobMetrics metrics;
     private final Map<String, Double> timings = new LinkedHashMap<>();
 
     private String stage = "claimed";
@@ -32,14 +35,17 @@ final class AttemptProgress implements ProgressListener {
     private @Nullable Integer batchDone;
     private @Nullable Integer batchTotal;
     private Instant lastWrite = Instant.MIN;
+    private long batchStarted = System.nanoTime();
     private volatile boolean cancelRequested;
     private volatile boolean leaseLost;
+    private volatile boolean handBack;
 
-    AttemptProgress(Claim claim, JobQueue queue, Clock clock, Duration interval) {
+    AttemptProgress(Claim claim, JobQueue queue, Clock clock, Duration interval, JobMetrics metrics) {
         this.claim = claim;
         this.queue = queue;
         this.clock = clock;
         this.interval = interval;
+        this.metrics = metrics;
         this.stageStarted = clock.instant();
     }
 
@@ -53,6 +59,7 @@ final class AttemptProgress implements ProgressListener {
         closeStage();
         stage = name;
         stageStarted = clock.instant();
+        batchStarted = System.nanoTime();
         fraction = Math.max(fraction, StageWeights.of(name, fraction).start());
         batchDone = null;
         batchTotal = null;
@@ -61,6 +68,9 @@ final class AttemptProgress implements ProgressListener {
 
     @Override
     public synchronized void batch(int done, int total) {
+        long now = System.nanoTime();
+        metrics.batch(stage, now - batchStarted);
+        batchStarted = now;
         checkStop();
         batchDone = done;
         batchTotal = total;
@@ -79,10 +89,21 @@ final class AttemptProgress implements ProgressListener {
         }
     }
 
+    /** Called by the pool when its process shuts down: the run stops at its next batch or stage. */
+    void handBack() {
+        handBack = true;
+    }
+
+    /** Whether {@link #handBack()} was called. */
+    boolean handBackRequested() {
+        return handBack;
+    }
+
     /** Throws when the run must stop; the worker calls it between its own steps too. */
     void checkStop() {
         if (leaseLost) throw new LeaseLostException(claim);
         if (cancelRequested) throw new JobCancelledException(claim.jobId(), stage);
+        if (handBack) throw new JobHandedBackException(claim.jobId(), stage);
     }
 
     /** Seconds per stage so far, the current stage included. */

@@ -34,6 +34,7 @@ import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
 import io.quantserve.service.jobs.OutputMetric;
 import io.quantserve.service.models.ModelCatalog;
+import io.quantserve.service.observability.JobMetrics;
 import io.quantserve.service.storage.ObjectContent;
 import io.quantserve.service.storage.StorageException;
 import io.quantserve.service.web.UploadNames;
@@ -67,6 +68,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>published → SUCCEEDED (CANCELLED when a cancel arrived during the upload);
  *   <li>the engine refused the input ({@link QuantServeException}) → FAILED with its code, message and layer;
  *   <li>cancel request seen between batches or stages → CANCELLED;
+ *   <li>the process shutting down (seen between batches or stages, or any failure meanwhile) → QUEUED again, the
+ *       attempt not counted;
  *   <li>any other failure (storage, I/O, a bug) → QUEUED again after a backoff, FAILED after the last attempt;
  *   <li>lease lost → nothing more is written: the job belongs to the reaper or another worker now.
  * </ul>
@@ -86,6 +89,7 @@ final class JobExecution {
     private final JsonMapper json;
     private final Clock clock;
     private final Duration progressInterval;
+    private final JobMetrics metrics;
 
     JobExecution(
             JobQueue queue,
@@ -97,7 +101,8 @@ final class JobExecution {
             ArtifactUploader uploader,
             JsonMapper json,
             Clock clock,
-            Duration progressInterval) {
+            Duration progressInterval,
+            JobMetrics metrics) {
         this.queue = queue;
         this.jobs = jobs;
         this.artifacts = artifacts;
@@ -108,11 +113,12 @@ final class JobExecution {
         this.json = json;
         this.clock = clock;
         this.progressInterval = progressInterval;
+        this.metrics = metrics;
     }
 
     /** Runs the attempt; {@code running} sees the attempt's progress while it runs (for heartbeats). */
     JobState run(Claim claim, Consumer<@Nullable AttemptProgress> running) {
-        AttemptProgress progress = new AttemptProgress(claim, queue, clock, progressInterval);
+        AttemptProgress progress = new AttemptProgress(claim, queue, clock, progressInterval, metrics);
         running.accept(progress);
         Job job = claim.job();
         Path work = spool.newWorkFolder("job-" + job.id() + "-attempt-" + claim.attempt());
@@ -121,11 +127,15 @@ final class JobExecution {
         } catch (JobCancelledException e) {
             log.info("{}", e.getMessage());
             return endQuietly(claim, () -> queue.cancelled(claim, progress.timings()), JobState.CANCELLED);
+        } catch (JobHandedBackException e) {
+            log.info("{}", e.getMessage());
+            return handBack(claim, progress);
         } catch (LeaseLostException e) {
             log.warn("{}; dropping the attempt", e.getMessage());
             uploader.discard(claim);
             return JobState.RUNNING;
         } catch (QuantServeException e) {
+            if (progress.handBackRequested()) return handBack(claim, progress, e);
             JobError error = new JobError(
                     e.code(),
                     spool.redact(String.valueOf(e.getMessage())),
@@ -135,6 +145,7 @@ final class JobExecution {
             uploader.discard(claim);
             return endQuietly(claim, () -> queue.fail(claim, error, progress.timings()), JobState.FAILED);
         } catch (RuntimeException | OutOfMemoryError e) {
+            if (progress.handBackRequested()) return handBack(claim, progress, e);
             log.error("job {} attempt {} failed in stage {}", job.id(), claim.attempt(), progress.stageName(), e);
             uploader.discard(claim);
             JobError error = new JobError(
@@ -151,6 +162,28 @@ final class JobExecution {
         } finally {
             running.accept(null);
             UploadSpool.deleteTree(work);
+        }
+    }
+
+    /**
+     * Hands back an attempt that failed while its process shuts down: the failure may come from the shutdown itself
+     * (ONNX Runtime's environment closed under it), so it neither fails the job nor counts as an attempt.
+     */
+    private JobState handBack(Claim claim, AttemptProgress progress, Throwable failure) {
+        log.info(
+                "job {} attempt {} failed while this process shuts down; handing it back: {}",
+                claim.jobId(),
+                claim.attempt(),
+                failure.toString());
+        return handBack(claim, progress);
+    }
+
+    private JobState handBack(Claim claim, AttemptProgress progress) {
+        uploader.discard(claim);
+        try {
+            return queue.handBack(claim, progress.timings());
+        } catch (LeaseLostException lost) {
+            return JobState.RUNNING;
         }
     }
 

@@ -7,6 +7,7 @@ import io.quantserve.service.jobs.Claim;
 import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
+import io.quantserve.service.observability.JobMetrics;
 import io.quantserve.service.storage.ObjectStore;
 import io.quantserve.service.support.Api.Response;
 import io.quantserve.service.support.JobTest;
@@ -39,6 +40,9 @@ class CancellationTest extends JobTest {
     @Autowired
     ObjectStore store;
 
+    @Autowired
+    JobMetrics metrics;
+
     @BeforeEach
     void pausePool() {
         pool.pause();
@@ -54,7 +58,7 @@ class CancellationTest extends JobTest {
         TenantKey t = newTenant("cancel-batch");
         UUID id = createJob(t, json(uploadMnist(t), uploadCalibration(t, 64), ""));
         Claim claim = claim(queue, "canceller", id);
-        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ofHours(1));
+        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ofHours(1), metrics);
         progress.stage("calibrate");
         progress.batch(1, 100);
 
@@ -78,7 +82,7 @@ class CancellationTest extends JobTest {
         TenantKey t = newTenant("cancel-write");
         UUID id = createJob(t, json(uploadMnist(t), uploadCalibration(t, 64), ""));
         Claim claim = claim(queue, "canceller", id);
-        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ZERO);
+        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ZERO, metrics);
         progress.stage("calibrate");
         progress.batch(1, 4);
         assertThat(t.client().post("/v1/jobs/" + id + "/cancel").status()).isEqualTo(202);
@@ -117,7 +121,7 @@ class CancellationTest extends JobTest {
         TenantKey t = newTenant("lease-lost");
         UUID id = createJob(t, json(uploadMnist(t), uploadCalibration(t, 64), ""));
         Claim claim = claim(queue, "slow-worker", id);
-        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ofHours(1));
+        AttemptProgress progress = new AttemptProgress(claim, queue, Clock.systemUTC(), Duration.ofHours(1), metrics);
         progress.stage("calibrate");
 
         SettableClock later = new SettableClock();
