@@ -44,6 +44,11 @@ final class MeteredObjectStore implements ObjectStore {
     }
 
     @Override
+    public String kind() {
+        return delegate.kind();
+    }
+
+    @Override
     public ObjectInfo put(String key, InputStream content, long size, String contentType) {
         return counted(delegate.put(key, content, size, contentType));
     }

@@ -22,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ObjectStore {
 
+    /** What backs the store, for health details and logs (e.g. {@code S3ObjectStore}). */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
     /**
      * Stores {@code content} under {@code key}, replacing any object there. Readers see the old object or the new
      * one, never a partial one.

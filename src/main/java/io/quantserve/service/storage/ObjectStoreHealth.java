@@ -22,9 +22,7 @@ class ObjectStoreHealth implements HealthIndicator {
     public Health health() {
         try {
             store.stat(PROBE);
-            return Health.up()
-                    .withDetail("store", store.getClass().getSimpleName())
-                    .build();
+            return Health.up().withDetail("store", store.kind()).build();
         } catch (RuntimeException e) {
             return Health.down()
                     .withDetail("error", String.valueOf(e.getMessage()))
