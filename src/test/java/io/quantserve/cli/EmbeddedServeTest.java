@@ -17,8 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -110,9 +112,13 @@ class EmbeddedServeTest {
             JsonNode done = awaitTerminal(base, userKey, job, Duration.ofMinutes(3));
             assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
             assertReportDownloads(base, userKey, job);
-            assertThat(Files.walk(data.resolve("storage")).anyMatch(p -> p.endsWith("report.html")))
-                    .as("artefacts live in the data folder's object store")
-                    .isTrue();
+            try (Stream<Path> stored = Files.walk(data.resolve("storage"))) {
+                assertThat(stored.anyMatch(p -> p.endsWith("report.html")))
+                        .as("artefacts live in the data folder's object store")
+                        .isTrue();
+            }
+            assertThat(Files.getPosixFilePermissions(data.resolve("admin-key")))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         }
         assertThat(accepts(postgresPort))
                 .as("the embedded PostgreSQL stops with the service")

@@ -32,13 +32,17 @@ final class AdminKeyFile {
             RANDOM.nextBytes(bits);
             String key = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
             try {
-                Files.writeString(file, key + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+                // created owner-only before the key is written, so it is never readable by others
+                if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } else {
+                    Files.createFile(file);
+                }
             } catch (FileAlreadyExistsException raced) {
                 return new AdminKey(read(file), false);
             }
-            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
+            Files.writeString(file, key + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
             return new AdminKey(key, true);
         } catch (IOException e) {
             throw new UncheckedIOException("reading or creating the admin key file " + file, e);
