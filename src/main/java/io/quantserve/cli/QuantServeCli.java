@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SaveCommand.class,
             EvaluateCommand.class,
             TimeCommand.class,
+            PrepareDataCommand.class,
             ServeCommand.class
         })
 public final class QuantServeCli implements Runnable {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code serve}: runs the REST service until the process is stopped (SIGTERM / Ctrl-C close it gracefully). Every
+ * {@code serve}: runs the REST service until the process is stopped (SIGTERM / Ctrl-C close it gracefully), with the
+ * embedded default ({@code io.quantserve.service.embedded}) unless {@code spring.datasource.url} is set. Every
  * argument after {@code serve} goes to Spring Boot, e.g. {@code --server.port=8080} or
  * {@code --quantserve.storage.type=s3}; environment variables work as well ({@code SPRING_DATASOURCE_URL}).
  */
@@ -19,8 +20,11 @@ import picocli.CommandLine.Unmatched;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the REST service. Arguments are Spring Boot properties, e.g.:",
-            "  --server.port=8080 --spring.datasource.url=jdbc:postgresql://host/db",
+            "Run the REST service. Without spring.datasource.url it starts an embedded PostgreSQL and keeps",
+            "everything under quantserve.data-dir (default ./quantserve-data), where it also writes a generated",
+            "admin key (admin-key). Arguments are Spring Boot properties, e.g.:",
+            "  --server.port=8080 --quantserve.data-dir=/var/lib/quantserve",
+            "  --spring.datasource.url=jdbc:postgresql://host/db (external PostgreSQL)",
             "  --quantserve.storage.type=s3 --quantserve.storage.s3.endpoint=http://minio:9000",
             "  --quantserve.security.admin-key=... (better: QUANTSERVE_SECURITY_ADMIN_KEY)"
         })

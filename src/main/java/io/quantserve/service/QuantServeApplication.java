@@ -1,5 +1,6 @@
 package io.quantserve.service;
 
+import io.quantserve.service.embedded.EmbeddedDefaults;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,10 +13,14 @@ import org.springframework.context.annotation.Bean;
 @ConfigurationPropertiesScan
 public class QuantServeApplication {
 
-    /** Starts the service with Spring Boot's command-line arguments ({@code --server.port=8080}, …). */
+    /**
+     * Starts the service with Spring Boot's command-line arguments ({@code --server.port=8080}, …); without
+     * {@code spring.datasource.url} it runs the embedded default of {@link EmbeddedDefaults}.
+     */
     public static ConfigurableApplicationContext start(String... args) {
         SpringApplication application = new SpringApplication(QuantServeApplication.class);
         application.setMainApplicationClass(QuantServeApplication.class);
+        application.addListeners(new EmbeddedDefaults());
         return application.run(args);
     }
 

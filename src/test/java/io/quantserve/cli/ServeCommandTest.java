@@ -3,6 +3,7 @@ package io.quantserve.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.service.embedded.EmbeddedPostgresServer;
 import io.quantserve.service.support.TestBackends;
 import io.quantserve.testing.SampleModels;
 import java.io.PrintWriter;
@@ -55,6 +56,9 @@ class ServeCommandTest {
                         "--quantserve.uploads.scratch-dir=" + tmp.resolve("scratch"));
 
         try (ConfigurableApplicationContext context = serve.start()) {
+            assertThat(context.getBeansOfType(EmbeddedPostgresServer.class))
+                    .as("an external spring.datasource.url turns the embedded PostgreSQL off")
+                    .isEmpty();
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(
