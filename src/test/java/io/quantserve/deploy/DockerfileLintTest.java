@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,7 +202,7 @@ class DockerfileLintTest {
         for (String pattern : patterns) {
             boolean keep = pattern.startsWith("!");
             String glob = keep ? pattern.substring(1) : pattern;
-            var matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
             for (Path p = Path.of(file); p != null; p = p.getParent()) {
                 if (matcher.matches(p)) {
                     ignored = !keep;
@@ -213,8 +216,8 @@ class DockerfileLintTest {
     /** The value {@code ENV} gives {@code name} in the runtime stage, {@code NAME="value"} form. */
     private static String env(String name) {
         for (Instruction instruction : dockerfile.runtime().all("ENV")) {
-            var m = java.util.regex.Pattern.compile("(?:^|\\s)" + name + "=(\"[^\"]*\"|\\S+)")
-                    .matcher(instruction.arguments());
+            Matcher m =
+                    Pattern.compile("(?:^|\\s)" + name + "=(\"[^\"]*\"|\\S+)").matcher(instruction.arguments());
             if (m.find()) {
                 String value = m.group(1);
                 return value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
