@@ -55,9 +55,10 @@ ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava
 
 EXPOSE 8080
 
-# Liveness through bash's /dev/tcp: the JRE image needs no HTTP client for it. The health endpoints need no key.
+# Liveness through bash's /dev/tcp: the JRE image needs no HTTP client for it. The health endpoints need no key; they
+# answer on the management port when one is set (MANAGEMENT_SERVER_PORT), else on the server port.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/liveness HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200'"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_SERVER_PORT:-${SERVER_PORT:-8080}} && printf 'GET /actuator/health/liveness HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q '^HTTP/1\\.[01] 200'"]
 
 # Exec form: java is PID 1 and receives SIGTERM, which closes the service gracefully (running jobs are handed
 # back). ONNX Runtime binds its native library through JNI, which Java 25 reports unless native access is enabled.

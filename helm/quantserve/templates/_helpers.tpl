@@ -65,7 +65,7 @@ metadata:
     {{- if $values.metrics.enabled }}
     prometheus.io/scrape: "true"
     prometheus.io/path: {{ $values.metrics.path | quote }}
-    prometheus.io/port: "8080"
+    prometheus.io/port: {{ $values.management.port | quote }}
     {{- end }}
     {{- with .settings.podAnnotations }}
     {{- toYaml . | nindent 4 }}
@@ -90,6 +90,9 @@ spec:
       ports:
         - name: http
           containerPort: 8080
+          protocol: TCP
+        - name: management
+          containerPort: {{ $values.management.port }}
           protocol: TCP
       envFrom:
         - configMapRef:
@@ -126,20 +129,20 @@ spec:
       startupProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         periodSeconds: {{ $values.probes.startup.periodSeconds }}
         failureThreshold: {{ $values.probes.startup.failureThreshold }}
       livenessProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         periodSeconds: {{ $values.probes.liveness.periodSeconds }}
         timeoutSeconds: {{ $values.probes.liveness.timeoutSeconds }}
         failureThreshold: {{ $values.probes.liveness.failureThreshold }}
       readinessProbe:
         httpGet:
           path: /actuator/health/readiness
-          port: http
+          port: management
         periodSeconds: {{ $values.probes.readiness.periodSeconds }}
         timeoutSeconds: {{ $values.probes.readiness.timeoutSeconds }}
         failureThreshold: {{ $values.probes.readiness.failureThreshold }}
@@ -148,13 +151,13 @@ spec:
       volumeMounts:
         - name: tmp
           mountPath: /tmp
-        - name: scratch
-          mountPath: /var/lib/quantserve/scratch
+        - name: work
+          mountPath: /var/lib/quantserve
   volumes:
     - name: tmp
       emptyDir:
         sizeLimit: {{ .settings.tmp.sizeLimit }}
-    - name: scratch
+    - name: work
       emptyDir:
         sizeLimit: {{ .settings.scratch.sizeLimit }}
   {{- with .settings.nodeSelector }}

@@ -92,7 +92,10 @@ class ComposeFileTest {
     void dataLivesInNamedVolumes() {
         assertThat(services.at("postgres").at("volumes").texts()).contains("postgres-data:/var/lib/postgresql/data");
         assertThat(services.at("minio").at("volumes").texts()).contains("minio-data:/data");
-        assertThat(compose.at("volumes").entries().keySet()).contains("postgres-data", "minio-data");
+        assertThat(compose.at("volumes").entries().keySet()).contains("postgres-data", "minio-data", "api-scratch");
+        // uploads being checked by the api land in its volume, not in the container's writable layer
+        assertThat(services.at("api").at("volumes").texts()).contains("api-scratch:/tmp");
+        assertThat(environment("api").get("QUANTSERVE_UPLOADS_SCRATCH_DIR")).startsWith("/tmp/");
     }
 
     @Test

@@ -108,7 +108,7 @@ class DockerfileLintTest {
             assertThat(command.getFirst()).isEqualTo("bash");
             assertThat(String.join(" ", command))
                     .contains("/actuator/health/liveness")
-                    .contains("/dev/tcp/127.0.0.1/${SERVER_PORT:-8080}");
+                    .contains("/dev/tcp/127.0.0.1/${MANAGEMENT_SERVER_PORT:-${SERVER_PORT:-8080}}");
             assertThat(check.flag("start-period")).isPresent();
             assertThat(check.flag("timeout")).isPresent();
         });

@@ -69,19 +69,21 @@ class HelmChartTest {
     }
 
     @Test
-    void probesHitTheActuatorHealthGroupsOnTheHttpPort() {
+    void probesHitTheActuatorHealthGroupsOnTheManagementPort() {
         Manifests m = render(Map.of());
+        Map<String, String> config = m.get("ConfigMap", FULLNAME).at("data").textMap();
 
         for (String component : List.of("api", "worker")) {
             YamlNode c = container(m.get("Deployment", FULLNAME + "-" + component));
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                assertThat(c.at(probe, "httpGet", "port").text()).as(probe).isEqualTo("management");
+            }
             assertThat(c.at("livenessProbe", "httpGet", "path").text()).isEqualTo("/actuator/health/liveness");
             assertThat(c.at("startupProbe", "httpGet", "path").text()).isEqualTo("/actuator/health/liveness");
             assertThat(c.at("readinessProbe", "httpGet", "path").text()).isEqualTo("/actuator/health/readiness");
-            assertThat(c.at("livenessProbe", "httpGet", "port").text()).isEqualTo("http");
-            assertThat(c.list("ports"))
-                    .singleElement()
-                    .satisfies(p -> assertThat(p.at("name").text()).isEqualTo("http"))
-                    .satisfies(p -> assertThat(p.at("containerPort").text()).isEqualTo("8080"));
+            assertThat(ports(c)).containsExactlyInAnyOrderEntriesOf(Map.of("http", "8080", "management", "9090"));
+            // the actuator moves to that port only through management.server.port
+            assertThat(config).containsEntry("MANAGEMENT_SERVER_PORT", ports(c).get("management"));
             assertThat(c.at("resources", "requests", "memory").isMissing()).isFalse();
             assertThat(c.at("resources", "limits", "memory").isMissing()).isFalse();
         }
@@ -110,7 +112,10 @@ class HelmChartTest {
             // ONNX Runtime extracts its native library to java.io.tmpdir; the JVM, Tomcat and the scratch folder
             // need writable places too.
             assertThat(emptyDirMounts).containsKey("/tmp");
-            assertThat(emptyDirMounts).containsKey(config.get("QUANTSERVE_UPLOADS_SCRATCH_DIR"));
+            // the image's working folder, where relative default paths (quantserve-data/…) point
+            assertThat(emptyDirMounts).containsKey("/var/lib/quantserve");
+            String scratch = config.get("QUANTSERVE_UPLOADS_SCRATCH_DIR");
+            assertThat(emptyDirMounts.keySet()).anyMatch(mount -> scratch.startsWith(mount + "/"));
             assertThat(pod.list("volumes"))
                     .allSatisfy(v -> assertThat(v.at("emptyDir", "sizeLimit").isMissing())
                             .as(v.path())
@@ -266,7 +271,10 @@ class HelmChartTest {
             assertThat(annotations)
                     .containsEntry("prometheus.io/scrape", "true")
                     .containsEntry("prometheus.io/path", "/actuator/prometheus")
-                    .containsEntry("prometheus.io/port", "8080")
+                    .containsEntry(
+                            "prometheus.io/port",
+                            ports(container(m.get("Deployment", FULLNAME + "-" + component)))
+                                    .get("management"))
                     .containsKey("checksum/config");
         }
 
@@ -340,6 +348,15 @@ class HelmChartTest {
         List<YamlNode> containers = deployment.at("spec", "template", "spec").list("containers");
         assertThat(containers).as(deployment.path()).hasSize(1);
         return containers.getFirst();
+    }
+
+    /** Port name to number of a container. */
+    private static Map<String, String> ports(YamlNode container) {
+        Map<String, String> ports = new LinkedHashMap<>();
+        for (YamlNode port : container.list("ports")) {
+            ports.put(port.at("name").text(), port.at("containerPort").text());
+        }
+        return ports;
     }
 
     /** The literal environment of a component's container (secret references left out). */
