@@ -48,8 +48,8 @@ USER 10001:10001
 # - an OutOfMemoryError ends the process (the orchestrator restarts it; a worker's job is requeued after its lease)
 #   instead of leaving a half-working JVM;
 # - java.io.tmpdir is /tmp, writable also under a read-only root filesystem (Helm mounts an emptyDir there): ONNX
-#   Runtime extracts its native library there, Tomcat keeps its work folder there and uploads/jobs use
-#   <tmp>/quantserve-scratch unless quantserve.uploads.scratch-dir says otherwise.
+#   Runtime extracts its native library there and Tomcat keeps its work folder there. Relative paths of the
+#   configuration (quantserve-data/...) resolve in the working folder /var/lib/quantserve, which the user owns.
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
     SERVER_PORT=8080
 
