@@ -2,6 +2,7 @@ package io.quantserve.engine.calibration;
 
 import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.LayerQuantizationException;
+import io.quantserve.engine.onnx.GraphScopes;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.runtime.InferenceSession;
@@ -84,7 +85,7 @@ public final class Calibrator {
         for (String t : tensors.keySet()) histograms.put(t, new StreamingHistogram());
         float[] chunk = new float[CHUNK];
         try (InferenceSession session = InferenceSession.open(file, settings);
-                ReusedOutputs runner = session.reusingOutputs(!hasSubgraphs(tapped.model()))) {
+                ReusedOutputs runner = session.reusingOutputs(!GraphScopes.hasSubgraphs(tapped.model()))) {
             List<String> outputs = tapped.outputs().values().stream().distinct().toList();
             int done = 0;
             while (done < batchNum && batches.hasNext()) {
@@ -143,13 +144,6 @@ public final class Calibrator {
                                 + " (check the calibration data and the layers before it)");
             }
         }
-    }
-
-    /** Whether any node of the main graph carries a subgraph ({@code If}, {@code Loop}, {@code Scan}). */
-    private static boolean hasSubgraphs(io.quantserve.engine.onnx.proto.Onnx.ModelProto model) {
-        return model.getGraph().getNodeList().stream()
-                .flatMap(n -> n.getAttributeList().stream())
-                .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
     }
 
     private static Path write(OnnxModel model, Path scratch) {

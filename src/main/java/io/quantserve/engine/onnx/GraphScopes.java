@@ -209,4 +209,14 @@ public final class GraphScopes {
         }
         throw new InvalidModelException("node '" + n.getName() + "' has no subgraph attribute '" + s.attribute() + "'");
     }
+
+    /**
+     * Whether any node of the main graph carries a subgraph ({@code If}, {@code Loop}, {@code Scan}): tensors surfaced
+     * from such bodies may change shape with the values, not only with the feed shapes.
+     */
+    public static boolean hasSubgraphs(ModelProto model) {
+        return model.getGraph().getNodeList().stream()
+                .flatMap(n -> n.getAttributeList().stream())
+                .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
+    }
 }

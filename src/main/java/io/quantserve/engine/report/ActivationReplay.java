@@ -11,6 +11,7 @@ import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.probe.LayerTwins;
 import io.quantserve.engine.quant.LayerQuantization;
 import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.ReusedOutputs;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
 import java.nio.file.Path;
@@ -83,11 +84,14 @@ final class ActivationReplay {
                     probeTaps.outputs().values().stream().distinct().toList();
             List<String> fakeOutputs =
                     fakeTaps.outputs().values().stream().distinct().toList();
-            try (InferenceSession floatRun = InferenceSession.open(probeFile, SETTINGS);
-                    InferenceSession fakeRun = InferenceSession.open(fakeFile, SETTINGS)) {
+            boolean reuse = !GraphScopes.hasSubgraphs(probeTaps.model()) && !GraphScopes.hasSubgraphs(fakeTaps.model());
+            try (InferenceSession floatSession = InferenceSession.open(probeFile, SETTINGS);
+                    InferenceSession fakeSession = InferenceSession.open(fakeFile, SETTINGS);
+                    ReusedOutputs floatRun = floatSession.reusingOutputs(reuse);
+                    ReusedOutputs fakeRun = fakeSession.reusingOutputs(reuse)) {
                 List<Map<String, Tensor>> runs = new ArrayList<>();
                 for (Map<String, Tensor> batch : feeds) {
-                    runs.addAll(SampleChunks.split(batch, floatRun.inputs(), SAMPLES_PER_RUN));
+                    runs.addAll(SampleChunks.split(batch, floatSession.inputs(), SAMPLES_PER_RUN));
                 }
                 for (Map<String, Tensor> feed : runs) {
                     Map<String, Tensor> f = floatRun.run(feed, probeOutputs);
