@@ -195,6 +195,16 @@ public class JobCatalog {
     private void validate(UUID tenant, JobSpec spec) {
         Model model = references(tenant, spec);
         spec.options().validate();
+        if (spec.options().autoRollback() != null) {
+            if (spec.evaluationDatasetId() == null) {
+                throw new InvalidConfigException(
+                        "auto_rollback evaluates candidates on the evaluation dataset: give evaluation_dataset_id");
+            }
+            if (spec.fromJobId() != null) {
+                throw new InvalidConfigException("auto_rollback calibrates and searches afresh; it cannot be combined"
+                        + " with from_job (a re-export of stored statistics)");
+            }
+        }
         ModelInspection inspection = models.inspection(model);
         if (!inspection.refusals().isEmpty()) {
             throw new InvalidModelException(
