@@ -1,5 +1,6 @@
 package io.quantserve.service.datasets;
 
+import io.quantserve.engine.calibration.data.ArrayInfo;
 import io.quantserve.engine.calibration.data.CalibrationData;
 import io.quantserve.engine.calibration.data.DataFormat;
 import io.quantserve.engine.calibration.data.DatasetDescription;
@@ -8,6 +9,8 @@ import io.quantserve.service.storage.ObjectStore;
 import io.quantserve.service.storage.StorageException;
 import io.quantserve.service.web.Cursor;
 import io.quantserve.service.web.CursorPage;
+import io.quantserve.service.web.LimitExceededException;
+import io.quantserve.service.web.LimitsProperties;
 import io.quantserve.service.web.ResourceNotFoundException;
 import io.quantserve.service.web.SpooledFile;
 import io.quantserve.service.web.UploadSpool;
@@ -18,12 +21,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Limit;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -32,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The dataset registry. An upload is described by the engine ({@code CalibrationData.describe}, headers only) before
  * anything is stored: a file that is neither {@code .npz}, {@code .npy} nor a zip of an ONNX test-data folder is
- * refused ({@code InvalidDataException}) and leaves no row and no object. Object first, row second, as for models.
+ * refused ({@code InvalidDataException}) and leaves no row and no object, as is one over the
+ * {@link LimitsProperties limits} on samples, array rank and array elements. Object first, row second, as for models.
  */
 @Service
 public class DatasetCatalog {
@@ -43,6 +49,7 @@ public class DatasetCatalog {
     private final ObjectStore store;
     private final UploadSpool spool;
     private final DatasetProperties properties;
+    private final LimitsProperties limits;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
@@ -52,6 +59,7 @@ public class DatasetCatalog {
             ObjectStore store,
             UploadSpool spool,
             DatasetProperties properties,
+            LimitsProperties limits,
             TransactionTemplate transactions,
             JsonMapper json,
             Clock clock) {
@@ -59,6 +67,7 @@ public class DatasetCatalog {
         this.store = store;
         this.spool = spool;
         this.properties = properties;
+        this.limits = limits;
         this.transactions = transactions;
         this.json = json;
         this.clock = clock;
@@ -72,6 +81,7 @@ public class DatasetCatalog {
     public Dataset register(UUID tenant, String name, SpooledFile upload) {
         boolean zipOfTensors = isZip(upload.path()) && TestDataArchive.holdsTensorFiles(upload.path());
         DatasetDescription description = zipOfTensors ? describeArchive(upload.path()) : describe(upload.path());
+        checkLimits(description);
         UUID id = UUID.randomUUID();
         String key = prefix(tenant, id) + fileName(description.format());
         store.put(key, upload.path(), "application/octet-stream");
@@ -95,6 +105,41 @@ public class DatasetCatalog {
         } catch (RuntimeException e) {
             removeQuietly(prefix(tenant, id));
             throw e;
+        }
+    }
+
+    private void checkLimits(DatasetDescription description) {
+        if (description.sampleCount().isPresent()
+                && description.sampleCount().getAsLong() > limits.maxSamplesPerDataset()) {
+            throw new LimitExceededException(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    LimitExceededException.SAMPLES,
+                    "the dataset holds " + description.sampleCount().getAsLong() + " samples; at most "
+                            + limits.maxSamplesPerDataset()
+                            + " are allowed (quantserve.limits.max-samples-per-dataset)");
+        }
+        for (ArrayInfo array : description.arrays()) {
+            long[] shape = array.shape();
+            if (shape.length > limits.maxTensorRank()) {
+                throw new LimitExceededException(
+                        HttpStatus.UNPROCESSABLE_CONTENT,
+                        LimitExceededException.TENSOR_RANK,
+                        "array '" + array.name() + "' has " + shape.length + " dimensions; at most "
+                                + limits.maxTensorRank() + " are allowed (quantserve.limits.max-tensor-rank)");
+            }
+            long elements = 1;
+            for (long d : shape) {
+                elements = d > 0 && elements > Long.MAX_VALUE / d ? Long.MAX_VALUE : elements * Math.max(d, 0);
+            }
+            if (elements > limits.maxTensorElements()) {
+                throw new LimitExceededException(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        LimitExceededException.TENSOR_SIZE,
+                        "array '" + array.name() + "' " + Arrays.toString(shape) + " has "
+                                + (elements == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : elements)
+                                + " elements; at most " + limits.maxTensorElements()
+                                + " are allowed (quantserve.limits.max-tensor-elements)");
+            }
         }
     }
 

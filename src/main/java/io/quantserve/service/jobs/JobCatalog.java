@@ -9,6 +9,8 @@ import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.web.BadRequestException;
 import io.quantserve.service.web.Cursor;
 import io.quantserve.service.web.CursorPage;
+import io.quantserve.service.web.LimitExceededException;
+import io.quantserve.service.web.LimitsProperties;
 import io.quantserve.service.web.ResourceNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +24,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The API side of jobs: create (with idempotency keys), read, list, cancel and preflight. Every method takes the
@@ -39,6 +43,8 @@ public class JobCatalog {
     private final DatasetCatalog datasets;
     private final Preflight preflight;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final LimitsProperties limits;
     private final Clock clock;
 
     JobCatalog(
@@ -47,12 +53,16 @@ public class JobCatalog {
             DatasetCatalog datasets,
             Preflight preflight,
             ApplicationEventPublisher events,
+            TransactionTemplate transactions,
+            LimitsProperties limits,
             Clock clock) {
         this.jobs = jobs;
         this.models = models;
         this.datasets = datasets;
         this.preflight = preflight;
         this.events = events;
+        this.transactions = transactions;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -76,6 +86,7 @@ public class JobCatalog {
      * @throws InvalidModelException when the engine refuses the model (already quantized, float16, …)
      * @throws IdempotencyConflictException when the key was used with a different request
      * @throws PreflightFailedException when {@code runPreflight} found violations
+     * @throws LimitExceededException when the tenant already has the most queued and running jobs it may have
      */
     public Created create(UUID tenant, JobRequest request, @Nullable String idempotencyKey, boolean runPreflight) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
@@ -92,7 +103,20 @@ public class JobCatalog {
             if (!report.ok()) throw new PreflightFailedException(report.violations());
         }
         UUID id = UUID.randomUUID();
-        if (!jobs.insert(id, tenant, spec, idempotencyKey, now())) {
+        boolean inserted = Boolean.TRUE.equals(transactions.execute(status -> {
+            jobs.lockTenant(tenant);
+            int active = jobs.active(tenant);
+            if (active >= limits.maxConcurrentJobsPerTenant()) {
+                throw new LimitExceededException(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        LimitExceededException.JOBS,
+                        "the tenant has " + active + " queued or running jobs, the most it may have"
+                                + " (quantserve.limits.max-concurrent-jobs-per-tenant); create the job once one"
+                                + " of them has finished or been cancelled");
+            }
+            return jobs.insert(id, tenant, spec, idempotencyKey, now());
+        }));
+        if (!inserted) {
             // an equal key committed between our lookup and our insert
             return replay(tenant, Objects.requireNonNull(idempotencyKey), spec)
                     .orElseThrow(() -> new IllegalStateException("job with key '" + idempotencyKey + "' vanished"));
@@ -171,6 +195,16 @@ public class JobCatalog {
     private void validate(UUID tenant, JobSpec spec) {
         Model model = references(tenant, spec);
         spec.options().validate();
+        if (spec.options().autoRollback() != null) {
+            if (spec.evaluationDatasetId() == null) {
+                throw new InvalidConfigException(
+                        "auto_rollback evaluates candidates on the evaluation dataset: give evaluation_dataset_id");
+            }
+            if (spec.fromJobId() != null) {
+                throw new InvalidConfigException("auto_rollback calibrates and searches afresh; it cannot be combined"
+                        + " with from_job (a re-export of stored statistics)");
+            }
+        }
         ModelInspection inspection = models.inspection(model);
         if (!inspection.refusals().isEmpty()) {
             throw new InvalidModelException(

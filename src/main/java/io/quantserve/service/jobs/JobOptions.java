@@ -27,6 +27,9 @@ import tools.jackson.databind.JsonNode;
  * @param actAlgo activation algorithm of every layer with its default parameters ({@code ifmr}, {@code hfmg},
  *     {@code minmax}, {@code percentile}, {@code kl}); null for AMCT's default (IFMR)
  * @param biasOverflowPolicy {@code fail}, {@code adjust_weight_scale} or {@code skip_layer}; null for {@code fail}
+ * @param outputs the {@link OutputKind artefact kinds} to publish; empty for all of them
+ * @param autoRollback accuracy-based automatic quantization on the job's evaluation dataset, or null for one plain
+ *     quantization run
  */
 public record JobOptions(
         @Nullable JsonNode config,
@@ -35,7 +38,9 @@ public record JobOptions(
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("batch_num") @Nullable Integer batchNum,
         @JsonProperty("act_algo") @Nullable String actAlgo,
-        @JsonProperty("bias_overflow_policy") @Nullable String biasOverflowPolicy) {
+        @JsonProperty("bias_overflow_policy") @Nullable String biasOverflowPolicy,
+        List<String> outputs,
+        @JsonProperty("auto_rollback") @Nullable AutoRollback autoRollback) {
 
     /** Samples per calibration batch when a request states none. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -44,6 +49,7 @@ public record JobOptions(
         if (config != null && config.isNull()) config = null;
         skipLayers = skipLayers == null ? List.of() : List.copyOf(skipLayers);
         skipLayerTypes = skipLayerTypes == null ? List.of() : List.copyOf(skipLayerTypes);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
     /**
@@ -70,6 +76,8 @@ public record JobOptions(
         layerTypes();
         algorithm();
         biasPolicy();
+        outputs.forEach(OutputKind::parse);
+        if (autoRollback != null) autoRollback.validate();
         return this;
     }
 

@@ -21,16 +21,29 @@ public record JobRequest(
         @Nullable Integer batchSize,
         @Nullable Integer batchNum,
         @Nullable String actAlgo,
-        @Nullable String biasOverflowPolicy) {
+        @Nullable String biasOverflowPolicy,
+        @Nullable List<String> outputs,
+        @Nullable AutoRollback autoRollback) {
 
     /**
      * The options of this request over {@code base} (the re-exported job's, or null): a field the request states
      * wins. A stated {@code config} drops the base's typed overrides, a stated typed override drops the base's config.
+     * {@code outputs} default to every kind; {@code autoRollback} is never taken from the base (a re-export reuses
+     * statistics, it does not search).
      */
     JobOptions options(@Nullable JobOptions base) {
         boolean typed = skipLayers != null || skipLayerTypes != null || actAlgo != null || biasOverflowPolicy != null;
         JobOptions b = base == null
-                ? new JobOptions(null, List.of(), List.of(), JobOptions.DEFAULT_BATCH_SIZE, null, null, null)
+                ? new JobOptions(
+                        null,
+                        List.of(),
+                        List.of(),
+                        JobOptions.DEFAULT_BATCH_SIZE,
+                        null,
+                        null,
+                        null,
+                        OutputKind.all(),
+                        null)
                 : base;
         boolean keepBaseConfig = config == null && !typed;
         boolean keepBaseTyped = config == null;
@@ -41,6 +54,8 @@ public record JobRequest(
                 batchSize != null ? batchSize : b.batchSize(),
                 batchNum != null ? batchNum : b.batchNum(),
                 actAlgo != null ? actAlgo : keepBaseTyped ? b.actAlgo() : null,
-                biasOverflowPolicy != null ? biasOverflowPolicy : keepBaseTyped ? b.biasOverflowPolicy() : null);
+                biasOverflowPolicy != null ? biasOverflowPolicy : keepBaseTyped ? b.biasOverflowPolicy() : null,
+                outputs != null ? outputs : b.outputs().isEmpty() ? OutputKind.all() : b.outputs(),
+                autoRollback);
     }
 }

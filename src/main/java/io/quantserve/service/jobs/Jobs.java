@@ -49,6 +49,25 @@ class Jobs {
         return n == 1;
     }
 
+    /**
+     * Makes the tenant's job creations wait for each other until the surrounding transaction ends, so that counting
+     * {@link #active} and inserting are one step for the tenant.
+     */
+    void lockTenant(UUID tenant) {
+        jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:tenant, 0))) AS locked")
+                .param("tenant", "jobs:" + tenant)
+                .query(Integer.class)
+                .single();
+    }
+
+    /** The tenant's QUEUED and RUNNING jobs. */
+    int active(UUID tenant) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE tenant_id = :tenant AND state IN ('QUEUED', 'RUNNING')")
+                .param("tenant", tenant)
+                .query(Integer.class)
+                .single();
+    }
+
     Optional<Job> find(UUID tenant, UUID id) {
         return jdbc.sql("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = :id AND tenant_id = :tenant")
                 .param("id", id)

@@ -77,6 +77,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, Problems.PAYLOAD_TOO_LARGE, e.getMessage()), request);
     }
 
+    @ExceptionHandler(LimitExceededException.class)
+    ResponseEntity<Object> overLimit(LimitExceededException e, WebRequest request) {
+        return respond(Problems.of(e.status(), e.code(), spool.redact(e.getMessage())), request);
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> conflict(DataIntegrityViolationException e, WebRequest request) {
         log.info(

@@ -32,6 +32,7 @@ import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobResult;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
+import io.quantserve.service.jobs.OutputKind;
 import io.quantserve.service.jobs.OutputMetric;
 import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.observability.JobMetrics;
@@ -54,6 +55,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,7 +212,18 @@ final class JobExecution {
                         options.batchNum(),
                         out,
                         1);
-        QuantizeResult result = QuantizationPipeline.quantize(request, progress);
+        AutoRollbackRun auto = options.autoRollback() == null
+                ? null
+                : AutoRollbackRun.run(
+                        request,
+                        datasets.fetch(
+                                job.tenantId(),
+                                Objects.requireNonNull(job.evaluationDatasetId()),
+                                folder(work, "auto-evaluation")),
+                        options.batchSize(),
+                        options.autoRollback(),
+                        progress);
+        QuantizeResult result = auto != null ? auto.published() : QuantizationPipeline.quantize(request, progress);
         notes.addAll(result.notes());
         List<OutputMetric> metrics = List.of();
         if (job.evaluationDatasetId() != null) {
@@ -219,13 +232,15 @@ final class JobExecution {
             metrics = evaluate(modelFile, out.resolve(fakeQuantName(result)), evaluation, options, progress);
         }
         progress.stage("upload");
+        dropUnwanted(out, options.outputs());
         List<Artifact> uploaded = uploader.upload(claim, out, progress);
         JobResult summary = new JobResult(
                 result.quantizedLayers(),
                 result.floatLayers(),
                 ReportSummaries.read(out.resolve(QualityReports.JSON_FILE)),
                 metrics,
-                notes.stream().map(spool::redact).toList());
+                notes.stream().map(spool::redact).toList(),
+                auto == null ? null : auto.summary());
         JobState state = queue.publish(claim, uploaded, summary, progress.timings());
         if (state != JobState.SUCCEEDED) uploader.discard(claim);
         log.info("job {} attempt {}: {}", job.id(), claim.attempt(), state);
@@ -334,6 +349,17 @@ final class JobExecution {
             return Files.move(fetched, named);
         } catch (IOException e) {
             throw new UncheckedIOException("renaming the fetched model", e);
+        }
+    }
+
+    /** Deletes the artefacts of kinds the job did not ask for ({@link OutputKind#published}). */
+    private static void dropUnwanted(Path out, List<String> outputs) {
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.toList()) {
+                if (!OutputKind.published(file.getFileName().toString(), outputs)) Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("dropping unwanted artefacts from " + out, e);
         }
     }
 

@@ -11,6 +11,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +68,9 @@ public final class Api {
             return status + " " + body;
         }
     }
+
+    /** A file part of a multipart request: part name, announced file name, content. */
+    public record FilePart(String part, String fileName, Path file) {}
 
     /** A binary answer. */
     public record BytesResponse(int status, HttpHeaders headers, byte[] body) {
@@ -173,6 +178,31 @@ public final class Api {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /**
+         * POST of a {@code multipart/form-data} body of several file parts, in order.
+         *
+         * @param parts each a part name, the file name the part announces, and the file to send
+         */
+        public Response postMultipart(String path, List<FilePart> parts) {
+            String boundary = "----quantserve-" + UUID.randomUUID();
+            List<BodyPublisher> body = new ArrayList<>();
+            try {
+                for (FilePart p : parts) {
+                    body.add(BodyPublishers.ofString("--" + boundary + "\r\n"
+                            + "Content-Disposition: form-data; name=\"" + p.part() + "\"; filename=\"" + p.fileName()
+                            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+                    body.add(BodyPublishers.ofFile(p.file()));
+                    body.add(BodyPublishers.ofString("\r\n"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            body.add(BodyPublishers.ofString("--" + boundary + "--\r\n"));
+            return send(request(path)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(BodyPublishers.concat(body.toArray(BodyPublisher[]::new))));
         }
 
         private static Response send(HttpRequest.Builder request) {

@@ -26,6 +26,15 @@ public abstract class ServiceTest {
     /** The upload limit of the test application: MNIST (1.7 MB) fits, a 3 MiB + 1 byte upload does not. */
     public static final long UPLOAD_LIMIT = 3L * 1024 * 1024;
 
+    /** Most dimensions of a dataset array or model input in the test application. */
+    public static final int MAX_TENSOR_RANK = 6;
+    /** Most elements of a dataset array in the test application: 1024 MNIST digits fit. */
+    public static final long MAX_TENSOR_ELEMENTS = 1024L * 28 * 28;
+    /** Most samples of a dataset in the test application. */
+    public static final long MAX_SAMPLES = 5000;
+    /** Most queued and running jobs of a tenant in the test application (tests queue up to five while paused). */
+    public static final int MAX_ACTIVE_JOBS = 6;
+
     @LocalServerPort
     protected int port;
 
@@ -54,6 +63,11 @@ public abstract class ServiceTest {
         registry.add("quantserve.storage.s3.bucket", () -> "quantserve-test");
         registry.add("quantserve.security.admin-key", () -> ADMIN_KEY);
         registry.add("quantserve.uploads.max-size", () -> UPLOAD_LIMIT + "B");
+        registry.add("quantserve.limits.max-tensor-rank", () -> MAX_TENSOR_RANK);
+        registry.add("quantserve.limits.max-tensor-elements", () -> MAX_TENSOR_ELEMENTS);
+        registry.add("quantserve.limits.max-samples-per-dataset", () -> MAX_SAMPLES);
+        registry.add("quantserve.limits.max-model-input-rank", () -> MAX_TENSOR_RANK);
+        registry.add("quantserve.limits.max-concurrent-jobs-per-tenant", () -> MAX_ACTIVE_JOBS);
         registry.add(
                 "quantserve.uploads.scratch-dir",
                 () -> b.workDir().resolve("scratch").toString());

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -12,8 +13,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real backing services of the service tests, started once per JVM on first use: PostgreSQL
- * ({@link TestPostgres}) and an S3 server ({@link S3ProxyServer}). As a JUnit extension it registers them in the root
+ * The real backing services of the service tests, started once per JVM on first use: PostgreSQL and an S3 server,
+ * in containers ({@link ContainerBackends}: Testcontainers PostgreSQL and MinIO) where a Docker engine answers, else
+ * locally ({@link TestPostgres} and {@link S3ProxyServer}); {@link BackendSelection} chooses. As a JUnit extension it registers them in the root
  * context's store, which stops them when the whole test run ends.
  */
 public final class TestBackends implements BeforeAllCallback {
@@ -28,18 +30,23 @@ public final class TestBackends implements BeforeAllCallback {
         dependents.add(dependent);
     }
 
-    /** What the tests connect to. */
-    public record Running(TestPostgres postgres, S3ProxyServer s3, Path workDir) implements AutoCloseable {
-        public String jdbcUrl() {
-            return postgres.jdbcUrl();
-        }
-
-        public String dbUser() {
-            return postgres.username();
-        }
-
-        public URI s3Endpoint() {
-            return s3.endpoint();
+    /**
+     * What the tests connect to.
+     *
+     * @param dbUser a user the database trusts: any password, the empty one included, is accepted
+     * @param description where the backends run, for logs
+     * @param backends the running backends, closed in reverse order
+     */
+    public record Running(
+            String jdbcUrl,
+            String dbUser,
+            URI s3Endpoint,
+            String description,
+            Path workDir,
+            List<AutoCloseable> backends)
+            implements AutoCloseable {
+        public Running {
+            backends = List.copyOf(backends);
         }
 
         public String s3AccessKey() {
@@ -52,9 +59,14 @@ public final class TestBackends implements BeforeAllCallback {
 
         @Override
         public void close() {
-            try (postgres;
-                    s3) {
-                // both closed in reverse order, even if one fails
+            try {
+                for (AutoCloseable b : backends.reversed()) {
+                    try {
+                        b.close();
+                    } catch (Exception e) {
+                        System.err.println("[test backends] stopping " + b + " failed: " + e);
+                    }
+                }
             } finally {
                 deleteTree(workDir);
             }
@@ -70,26 +82,46 @@ public final class TestBackends implements BeforeAllCallback {
         }
     }
 
-    /** Starts the backends if this JVM has not yet, and returns them. */
+    /**
+     * Starts the backends if this JVM has not yet, and returns them: containers where a Docker engine answers, else
+     * the local ones ({@link BackendSelection}).
+     */
     public static synchronized Running get() {
         if (running == null) {
             try {
                 Path work = Files.createTempDirectory("quantserve-backends-");
-                S3ProxyServer s3 = S3ProxyServer.start(work);
-                TestPostgres pg;
-                try {
-                    pg = TestPostgres.start();
-                } catch (RuntimeException e) {
-                    s3.close();
-                    throw e;
-                }
-                running = new Running(pg, s3, work);
-                System.err.println("[test backends] " + pg.describe() + "; s3proxy " + s3.endpoint());
+                running = BackendSelection.forThisMachine() == BackendSelection.Kind.CONTAINERS
+                        ? containers(work)
+                        : local(work);
+                System.err.println("[test backends] " + running.description());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return running;
+    }
+
+    private static Running containers(Path work) {
+        ContainerBackends c = ContainerBackends.start();
+        return new Running(c.jdbcUrl(), c.username(), c.s3Endpoint(), c.describe(), work, List.of(c));
+    }
+
+    private static Running local(Path work) {
+        S3ProxyServer s3 = S3ProxyServer.start(work);
+        TestPostgres pg;
+        try {
+            pg = TestPostgres.start();
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+        return new Running(
+                pg.jdbcUrl(),
+                pg.username(),
+                s3.endpoint(),
+                pg.describe() + "; s3proxy " + s3.endpoint(),
+                work,
+                List.of(pg, s3));
     }
 
     @Override

@@ -112,6 +112,6 @@ class LeaseExpiryTest extends JobTest {
     }
 
     private static JobResult result() {
-        return new JobResult(List.of(), List.of(), List.of(), List.of(), List.of());
+        return new JobResult(List.of(), List.of(), List.of(), List.of(), List.of(), null);
     }
 }

@@ -1,7 +1,9 @@
 package io.quantserve.service.jobs.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quantserve.service.jobs.AutoRollback;
 import io.quantserve.service.jobs.JobRequest;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Min;
 import java.util.List;
@@ -61,6 +63,27 @@ record CreateJob(
         @Nullable
         String biasOverflowPolicy,
 
+        @ArraySchema(
+                arraySchema =
+                        @Schema(
+                                description =
+                                        "artefact kinds to publish, default all; manifest.json is always published"),
+                schema =
+                        @Schema(
+                                allowableValues = {
+                                    "fake_quant",
+                                    "deploy",
+                                    "int8",
+                                    "report",
+                                    "config",
+                                    "record",
+                                    "statistics"
+                                }))
+        @Nullable
+        List<String> outputs,
+
+        @JsonProperty("auto_rollback") @Nullable AutoRollback autoRollback,
+
         @Nullable Boolean preflight) {
 
     JobRequest request() {
@@ -75,6 +98,8 @@ record CreateJob(
                 batchSize,
                 batchNum,
                 actAlgo,
-                biasOverflowPolicy);
+                biasOverflowPolicy,
+                outputs,
+                autoRollback);
     }
 }

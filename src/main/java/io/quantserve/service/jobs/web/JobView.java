@@ -2,6 +2,8 @@ package io.quantserve.service.jobs.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quantserve.service.jobs.AutoRollback;
+import io.quantserve.service.jobs.AutoRollbackResult;
 import io.quantserve.service.jobs.Job;
 import io.quantserve.service.jobs.JobError;
 import io.quantserve.service.jobs.JobOptions;
@@ -58,6 +60,13 @@ record JobView(
         List<OutputMetric> metrics,
 
         List<String> notes,
+
+        @JsonProperty("auto_rollback")
+        @Schema(description = "what the accuracy-based search found, once SUCCEEDED; null without auto_rollback")
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        @Nullable
+        AutoRollbackResult autoRollback,
+
         @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable JobError error,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("updated_at") Instant updatedAt) {
@@ -82,6 +91,7 @@ record JobView(
                 r == null ? List.of() : r.layers(),
                 r == null ? List.of() : r.metrics(),
                 r == null ? List.of() : r.notes(),
+                r == null ? null : r.autoRollback(),
                 j.error(),
                 j.createdAt(),
                 j.updatedAt());
@@ -158,7 +168,13 @@ record JobView(
             String actAlgo,
 
             @JsonProperty("bias_overflow_policy") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
-            String biasOverflowPolicy) {
+            String biasOverflowPolicy,
+
+            @Schema(description = "artefact kinds published; empty for all")
+            List<String> outputs,
+
+            @JsonProperty("auto_rollback") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            AutoRollback autoRollback) {
         static OptionsView of(JobOptions o) {
             return new OptionsView(
                     o.config(),
@@ -167,7 +183,9 @@ record JobView(
                     o.batchSize(),
                     o.batchNum(),
                     o.actAlgo(),
-                    o.biasOverflowPolicy());
+                    o.biasOverflowPolicy(),
+                    o.outputs(),
+                    o.autoRollback());
         }
     }
 }

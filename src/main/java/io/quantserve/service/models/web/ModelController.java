@@ -6,9 +6,11 @@ import io.quantserve.engine.layers.LayerType;
 import io.quantserve.service.models.Model;
 import io.quantserve.service.models.ModelCatalog;
 import io.quantserve.service.security.Caller;
+import io.quantserve.service.web.BadRequestException;
 import io.quantserve.service.web.Cursor;
 import io.quantserve.service.web.UploadSpool;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.SchemaProperty;
@@ -19,6 +21,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +38,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.util.WebUtils;
 
 /** {@code /v1/models}: upload (raw body or multipart), get, list, delete, and the generated AMCT config. */
 @RestController
@@ -42,6 +48,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/models")
 class ModelController {
     private static final String DEFAULT_NAME = "model.onnx";
+    private static final String ZIP = "application/zip";
+    /** Name of the multipart parts that carry external-data files. */
+    private static final String DATA_PART = "data";
 
     private final ModelCatalog catalog;
     private final UploadSpool spool;
@@ -54,8 +63,13 @@ class ModelController {
     @Operation(
             operationId = "uploadModel",
             summary = "Upload an ONNX model; it is inspected before it is stored",
-            description = "The file is the raw request body (application/octet-stream, name from ?name=) or the"
-                    + " multipart/form-data part 'file' (name from the part's file name or a 'name' field).",
+            description = "The file is the raw request body (application/octet-stream or application/zip, name"
+                    + " from ?name=) or the multipart/form-data part 'file' (name from the part's file name or a"
+                    + " 'name' field). A model whose weights live in external-data files comes either as a zip"
+                    + " holding the .onnx file and its data files (at their 'location' paths relative to the .onnx"
+                    + " file), or as the .onnx part 'file' plus one part 'data' per data file, the part's file name"
+                    + " being the file's 'location'. Locations that are absolute, contain '..' or leave the model's"
+                    + " folder are refused (422 invalid-model) and nothing is stored.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
@@ -63,23 +77,37 @@ class ModelController {
                                 @Content(
                                         mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                                         schema = @Schema(type = "string", format = "binary")),
+                                @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary")),
                                 @Content(
                                         mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
                                         schema = @Schema(type = "object", requiredProperties = "file"),
-                                        schemaProperties =
-                                                @SchemaProperty(
-                                                        name = "file",
-                                                        schema = @Schema(type = "string", format = "binary")))
+                                        schemaProperties = {
+                                            @SchemaProperty(
+                                                    name = "file",
+                                                    schema = @Schema(type = "string", format = "binary")),
+                                            @SchemaProperty(
+                                                    name = "data",
+                                                    array =
+                                                            @ArraySchema(
+                                                                    schema =
+                                                                            @Schema(
+                                                                                    type = "string",
+                                                                                    format = "binary")))
+                                        })
                             }))
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping(
-            consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE},
+            consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, ZIP, MediaType.MULTIPART_FORM_DATA_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ModelView> upload(
             Caller caller, @RequestParam(required = false) @Nullable String name, HttpServletRequest request)
             throws IOException {
         try (UploadSpool.Received upload = spool.receive(request, name, DEFAULT_NAME, "model upload")) {
-            return created(catalog.register(caller.tenantId(), upload.name(), upload.file()));
+            List<ModelCatalog.DataFile> data = dataParts(request);
+            return created(
+                    data.isEmpty()
+                            ? catalog.register(caller.tenantId(), upload.name(), upload.file())
+                            : catalog.register(caller.tenantId(), upload.name(), upload.file(), data));
         }
     }
 
@@ -140,6 +168,22 @@ class ModelController {
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(catalog.createConfig(caller.tenantId(), id, options));
+    }
+
+    /** The {@value #DATA_PART} parts of a multipart upload, each named by its file name; none for a raw body. */
+    private static List<ModelCatalog.DataFile> dataParts(HttpServletRequest request) {
+        MultipartHttpServletRequest multipart = WebUtils.getNativeRequest(request, MultipartHttpServletRequest.class);
+        if (multipart == null) return List.of();
+        List<ModelCatalog.DataFile> files = new ArrayList<>();
+        for (MultipartFile part : multipart.getFiles(DATA_PART)) {
+            String location = part.getOriginalFilename();
+            if (location == null || location.isBlank()) {
+                throw new BadRequestException("a '" + DATA_PART + "' part carries its external data 'location' as"
+                        + " its file name, and this one has none");
+            }
+            files.add(new ModelCatalog.DataFile(location, part));
+        }
+        return files;
     }
 
     private static Set<LayerType> layerTypes(@Nullable List<String> names) {
