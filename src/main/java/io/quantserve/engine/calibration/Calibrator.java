@@ -38,6 +38,9 @@ public final class Calibrator {
      */
     private static final int CHUNK = 64 * 1024;
 
+    /** Samples per calibration run where the batch can be split ({@link SampleChunks}). */
+    static final int SAMPLES_PER_RUN = 4;
+
     private Calibrator() {}
 
     /**
@@ -89,30 +92,33 @@ public final class Calibrator {
             List<String> outputs = tapped.outputs().values().stream().distinct().toList();
             int done = 0;
             while (done < batchNum && batches.hasNext()) {
-                Map<String, Tensor> feed = batches.next();
-                Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : runner.run(feed, outputs);
-                for (var e : histograms.entrySet()) {
-                    Tensor v = graphInputs.contains(e.getKey())
-                            ? feed.get(e.getKey())
-                            : values.get(tapped.outputs().get(e.getKey()));
-                    if (v == null) {
-                        throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
-                    }
-                    List<CalibrationSink> tensorSinks = sinks.getOrDefault(e.getKey(), List.of());
-                    if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
-                        // Straight from the (reused) output buffer through one small chunk: no per-batch array.
-                        FloatBuffer in = v.data().asFloatBuffer();
-                        while (in.hasRemaining()) {
-                            int n = Math.min(chunk.length, in.remaining());
-                            in.get(chunk, 0, n);
-                            checkFinite(chunk, n, e.getKey(), tensors.get(e.getKey()), done);
-                            e.getValue().accept(chunk, n);
+                // Runs of a few samples: the exposed activations of one run are held at once, so memory follows
+                // SAMPLES_PER_RUN, not the batch size; the histograms see the same values in the same order.
+                for (Map<String, Tensor> feed : SampleChunks.split(batches.next(), session.inputs(), SAMPLES_PER_RUN)) {
+                    Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : runner.run(feed, outputs);
+                    for (var e : histograms.entrySet()) {
+                        Tensor v = graphInputs.contains(e.getKey())
+                                ? feed.get(e.getKey())
+                                : values.get(tapped.outputs().get(e.getKey()));
+                        if (v == null) {
+                            throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
                         }
-                    } else {
-                        float[] f = v.toFloats();
-                        checkFinite(f, f.length, e.getKey(), tensors.get(e.getKey()), done);
-                        e.getValue().accept(f);
-                        for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
+                        List<CalibrationSink> tensorSinks = sinks.getOrDefault(e.getKey(), List.of());
+                        if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
+                            // Straight from the (reused) output buffer through one small chunk: no per-batch array.
+                            FloatBuffer in = v.data().asFloatBuffer();
+                            while (in.hasRemaining()) {
+                                int n = Math.min(chunk.length, in.remaining());
+                                in.get(chunk, 0, n);
+                                checkFinite(chunk, n, e.getKey(), tensors.get(e.getKey()), done);
+                                e.getValue().accept(chunk, n);
+                            }
+                        } else {
+                            float[] f = v.toFloats();
+                            checkFinite(f, f.length, e.getKey(), tensors.get(e.getKey()), done);
+                            e.getValue().accept(f);
+                            for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
+                        }
                     }
                 }
                 done++;

@@ -2,6 +2,7 @@ package io.quantserve.engine.report;
 
 import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.ScratchFolder;
+import io.quantserve.engine.calibration.SampleChunks;
 import io.quantserve.engine.calibration.SubgraphTaps;
 import io.quantserve.engine.layers.QuantizableLayer;
 import io.quantserve.engine.onnx.GraphScopes;
@@ -41,7 +42,7 @@ final class ActivationReplay {
     private static final SessionSettings SETTINGS = SessionSettings.defaults();
 
     /** Samples per run when a batch can be split ({@link SampleChunks}): bounds the exposed activations held. */
-    static final int SAMPLES_PER_RUN = 4;
+    static final int SAMPLES_PER_RUN = 1;
 
     private ActivationReplay() {}
 

@@ -40,16 +40,17 @@ final class OutputComparison {
                 return;
             }
         }
-        if (inModelMismatch == null) inModelMismatch = addTo(inModel, reference, fakeQuant, "fake-quant");
-        if (isolatedMismatch == null) isolatedMismatch = addTo(isolated, reference, alone, "isolated");
+        if (inModelMismatch == null) inModelMismatch = addTo(inModel, reference, ref, fakeQuant, "fake-quant");
+        if (isolatedMismatch == null) isolatedMismatch = addTo(isolated, reference, ref, alone, "isolated");
     }
 
-    private @Nullable String addTo(MetricsAccumulator acc, Tensor reference, Tensor candidate, String what) {
+    private @Nullable String addTo(
+            MetricsAccumulator acc, Tensor reference, float[] ref, Tensor candidate, String what) {
         if (!Arrays.equals(reference.shape(), candidate.shape())) {
             return "the " + what + " output has shape " + Arrays.toString(candidate.shape()) + ", the float one "
                     + Arrays.toString(reference.shape()) + " (control flow took another path)";
         }
-        acc.add(reference, candidate);
+        acc.add(reference.shape(), ref, candidate.toFloats());
         return null;
     }
 

@@ -13,6 +13,7 @@ import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.RuntimeFailureException;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -116,9 +117,11 @@ public final class InferenceSession implements AutoCloseable {
     Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted, Map<String, OnnxTensor> pinned) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> ortFeeds = new LinkedHashMap<>();
+        // The feeds' native copies live exactly as long as the run: freed when it returns, not at a later GC.
+        Arena feedMemory = Arena.ofConfined();
         try {
             for (var e : feeds.entrySet()) {
-                ortFeeds.put(e.getKey(), toOrt(env, e.getValue()));
+                ortFeeds.put(e.getKey(), toOrt(env, e.getValue(), feedMemory));
             }
             java.util.Set<String> requested = new java.util.LinkedHashSet<>(wanted);
             requested.removeAll(pinned.keySet());
@@ -142,6 +145,7 @@ public final class InferenceSession implements AutoCloseable {
             throw new RuntimeFailureException("ONNX Runtime failed running " + what + ": " + msg, e);
         } finally {
             ortFeeds.values().forEach(OnnxTensor::close);
+            feedMemory.close();
         }
     }
 
@@ -158,8 +162,9 @@ public final class InferenceSession implements AutoCloseable {
         return new ReusedOutputs(this, reuse);
     }
 
-    private static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
-        ByteBuffer direct = ByteBuffer.allocateDirect(t.data().remaining()).order(ByteOrder.nativeOrder());
+    private static OnnxTensor toOrt(OrtEnvironment env, Tensor t, Arena memory) throws OrtException {
+        ByteBuffer direct =
+                memory.allocate(t.data().remaining(), 64).asByteBuffer().order(ByteOrder.nativeOrder());
         direct.put(t.data()).flip();
         OnnxJavaType jt = switch (t.type()) {
             case FLOAT -> OnnxJavaType.FLOAT;

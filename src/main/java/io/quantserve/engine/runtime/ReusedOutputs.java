@@ -6,12 +6,14 @@ import ai.onnxruntime.OrtException;
 import io.quantserve.engine.RuntimeFailureException;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a session with its float outputs written by ONNX Runtime straight into direct buffers allocated once and reused
@@ -31,6 +33,9 @@ import java.util.Map;
 public final class ReusedOutputs implements AutoCloseable {
     private final InferenceSession session;
     private final Map<String, Pinned> pinned = new LinkedHashMap<>();
+    /** Owns the pinned buffers' memory: closing it frees them at once instead of at some later garbage collection. */
+    private @Nullable Arena arena;
+
     private Map<String, long[]> feedShapes = Map.of();
     private boolean disabled;
 
@@ -85,17 +90,18 @@ public final class ReusedOutputs implements AutoCloseable {
             disabled = true;
             return;
         }
+        arena = Arena.ofShared();
         try {
             for (var e : out.entrySet()) {
                 long[] shape = e.getValue().shape();
-                ByteBuffer buffer = ByteBuffer.allocateDirect(
-                                Math.toIntExact(e.getValue().size() * 4))
+                ByteBuffer buffer = arena.allocate(e.getValue().size() * 4, 64)
+                        .asByteBuffer()
                         .order(ByteOrder.nativeOrder());
                 OnnxTensor tensor =
                         OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), buffer.asFloatBuffer(), shape);
                 pinned.put(e.getKey(), new Pinned(shape, buffer, tensor));
             }
-        } catch (OrtException | ArithmeticException e) {
+        } catch (OrtException | UnsupportedOperationException e) {
             disabled = true; // too large for one buffer, or refused: ordinary runs still work
             release();
             return;
@@ -107,6 +113,10 @@ public final class ReusedOutputs implements AutoCloseable {
         pinned.values().forEach(p -> p.tensor().close());
         pinned.clear();
         feedShapes = Map.of();
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
     }
 
     @Override

@@ -22,13 +22,18 @@ public final class MetricsAccumulator {
     }
 
     public void add(Tensor reference, Tensor candidate) {
-        float[] r = reference.toFloats();
-        float[] c = candidate.toFloats();
+        add(reference.shape(), reference.toFloats(), candidate.toFloats());
+    }
+
+    /**
+     * Adds one batch given as values: {@code r} and {@code c} hold the reference and candidate elements of a tensor of
+     * {@code shape} (a caller comparing one reference with several candidates converts it once).
+     */
+    public void add(long[] shape, float[] r, float[] c) {
         if (r.length != c.length) {
             throw new IllegalArgumentException(
                     "output '" + output + "': reference has " + r.length + " elements, candidate " + c.length);
         }
-        long[] shape = reference.shape();
         int n = shape.length == 0 ? 1 : (int) Math.max(1, shape[0]);
         int per = n == 0 ? 0 : r.length / n;
         for (int s = 0; s < n; s++) {

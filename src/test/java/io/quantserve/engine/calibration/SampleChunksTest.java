@@ -1,4 +1,4 @@
-package io.quantserve.engine.report;
+package io.quantserve.engine.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

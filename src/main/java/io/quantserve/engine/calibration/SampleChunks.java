@@ -1,4 +1,4 @@
-package io.quantserve.engine.report;
+package io.quantserve.engine.calibration;
 
 import io.quantserve.engine.runtime.ValueSpec;
 import io.quantserve.engine.tensor.Tensor;
@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Splits a batch into runs of at most {@code samples} samples along axis 0, so that a replay exposing every
- * layer's tensors holds a few samples' activations at a time instead of a whole batch's. Only done when it cannot
+ * Splits a batch into runs of at most {@code samples} samples along axis 0, so that a run exposing every layer's
+ * tensors (calibration, the report's replay) holds a few samples' activations at a time instead of a whole batch's. Only done when it cannot
  * change the model's meaning: every fed input is declared with a symbolic first dimension and all have the same
  * number of rows; otherwise the batch is run whole. The samples keep their order, so streaming statistics see the
  * same values in the same order either way.
  */
-final class SampleChunks {
+public final class SampleChunks {
     private SampleChunks() {}
 
-    static List<Map<String, Tensor>> split(Map<String, Tensor> feed, List<ValueSpec> inputs, int samples) {
+    /**
+     * The runs of {@code feed}: one per {@code samples} samples when the batch can be split, else the batch whole.
+     *
+     * @param inputs the model's declared inputs
+     */
+    public static List<Map<String, Tensor>> split(Map<String, Tensor> feed, List<ValueSpec> inputs, int samples) {
         long rows = -1;
         for (var e : feed.entrySet()) {
             ValueSpec spec = inputs.stream()
