@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
  * batching. Stored with the job ({@code jobs.options}) exactly as resolved at creation.
  *
  * @param config an AMCT quantization config (the JSON object of {@code quant_config.json}); when present the typed
- *     overrides {@code skipLayers}, {@code skipLayerTypes}, {@code actAlgo} and {@code biasOverflowPolicy} must be
- *     empty
+ *     overrides {@code skipLayers}, {@code skipLayerTypes}, {@code actAlgo}, {@code biasOverflowPolicy} and {@code
+ *     beyondAmct} must be empty
  * @param skipLayers layers kept in float
  * @param skipLayerTypes operator types whose layers are all kept in float ({@code Conv}, {@code Gemm}, …)
  * @param batchSize samples per calibration batch, at least 1
@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * @param outputs the {@link OutputKind artefact kinds} to publish; empty for all of them
  * @param autoRollback accuracy-based automatic quantization on the job's evaluation dataset, or null for one plain
  *     quantization run
+ * @param beyondAmct per-column Gemm/MatMul weights and DMQ balancing of the generated config; null for AMCT's rules
  */
 public record JobOptions(
         @Nullable JsonNode config,
@@ -40,7 +41,8 @@ public record JobOptions(
         @JsonProperty("act_algo") @Nullable String actAlgo,
         @JsonProperty("bias_overflow_policy") @Nullable String biasOverflowPolicy,
         List<String> outputs,
-        @JsonProperty("auto_rollback") @Nullable AutoRollback autoRollback) {
+        @JsonProperty("auto_rollback") @Nullable AutoRollback autoRollback,
+        @JsonProperty("beyond_amct") @Nullable BeyondAmct beyondAmct) {
 
     /** Samples per calibration batch when a request states none. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -69,15 +71,18 @@ public record JobOptions(
                 && (!skipLayers.isEmpty()
                         || !skipLayerTypes.isEmpty()
                         || actAlgo != null
-                        || biasOverflowPolicy != null)) {
+                        || biasOverflowPolicy != null
+                        || beyondAmct != null)) {
             throw new InvalidConfigException("give either config or the overrides skip_layers, skip_layer_types,"
-                    + " act_algo and bias_overflow_policy, not both: a config already states them per layer");
+                    + " act_algo, bias_overflow_policy and beyond_amct, not both: a config already states them per"
+                    + " layer");
         }
         layerTypes();
         algorithm();
         biasPolicy();
         outputs.forEach(OutputKind::parse);
         if (autoRollback != null) autoRollback.validate();
+        if (beyondAmct != null) beyondAmct.validate();
         return this;
     }
 
@@ -89,6 +94,7 @@ public record JobOptions(
                 .biasOverflowPolicy(biasPolicy())
                 .defaultAlgorithm(algorithm());
         if (batchNum != null) b.batchNum(batchNum);
+        if (beyondAmct != null) beyondAmct.apply(b);
         return b.build();
     }
 

@@ -23,7 +23,8 @@ public record JobRequest(
         @Nullable String actAlgo,
         @Nullable String biasOverflowPolicy,
         @Nullable List<String> outputs,
-        @Nullable AutoRollback autoRollback) {
+        @Nullable AutoRollback autoRollback,
+        @Nullable BeyondAmct beyondAmct) {
 
     /**
      * The options of this request over {@code base} (the re-exported job's, or null): a field the request states
@@ -32,7 +33,11 @@ public record JobRequest(
      * statistics, it does not search).
      */
     JobOptions options(@Nullable JobOptions base) {
-        boolean typed = skipLayers != null || skipLayerTypes != null || actAlgo != null || biasOverflowPolicy != null;
+        boolean typed = skipLayers != null
+                || skipLayerTypes != null
+                || actAlgo != null
+                || biasOverflowPolicy != null
+                || beyondAmct != null;
         JobOptions b = base == null
                 ? new JobOptions(
                         null,
@@ -43,6 +48,7 @@ public record JobRequest(
                         null,
                         null,
                         OutputKind.all(),
+                        null,
                         null)
                 : base;
         boolean keepBaseConfig = config == null && !typed;
@@ -56,6 +62,7 @@ public record JobRequest(
                 actAlgo != null ? actAlgo : keepBaseTyped ? b.actAlgo() : null,
                 biasOverflowPolicy != null ? biasOverflowPolicy : keepBaseTyped ? b.biasOverflowPolicy() : null,
                 outputs != null ? outputs : b.outputs().isEmpty() ? OutputKind.all() : b.outputs(),
-                autoRollback);
+                autoRollback,
+                beyondAmct != null ? beyondAmct : keepBaseTyped ? b.beyondAmct() : null);
     }
 }

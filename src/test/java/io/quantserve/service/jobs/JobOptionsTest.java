@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantserve.engine.calibration.data.NpzArchive;
 import io.quantserve.engine.calibration.data.NpzWriter;
+import io.quantserve.engine.export.LayerRecord;
+import io.quantserve.engine.export.RecordFile;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.service.support.Api.Response;
 import io.quantserve.service.support.JobTest;
 import io.quantserve.testing.ModelDatasets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SequencedMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,47 @@ class JobOptionsTest extends JobTest {
         assertThat(unknown.json().get("detail").asString())
                 .contains("'everything'")
                 .contains("fake_quant");
+    }
+
+    @Test
+    void beyondAmctOptionsReachTheRecord() throws Exception {
+        TenantKey t = newTenant("beyond");
+        UUID model = uploadMnist(t);
+        UUID data = uploadCalibration(t, 32);
+
+        UUID id = createJob(
+                t,
+                json(
+                        model,
+                        data,
+                        "\"batch_size\":16,\"beyond_amct\":{\"matmul_channel_wise\":\"portable\","
+                                + "\"dmq_balancer_param\":0.5}"));
+        JsonNode job = awaitTerminal(t, id, Duration.ofMinutes(2));
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("options")
+                        .get("beyond_amct")
+                        .get("matmul_channel_wise")
+                        .asString())
+                .isEqualTo("portable");
+
+        Path record = tmp.resolve("record.txt");
+        Files.write(
+                record,
+                t.client().getBytes("/v1/jobs/" + id + "/artifacts/record.txt").body());
+        Map<String, LayerRecord> layers = RecordFile.read(record);
+        // per-column Gemm weights: one scale_w per output column instead of AMCT's one per tensor
+        assertThat(layers.get("/fc1/Gemm").scaleW()).hasSizeGreaterThan(1);
+        // DMQ balancing on every supported layer: one balance factor per input channel
+        assertThat(layers.get("/conv2/Conv").tensorBalanceFactor()).isNotEmpty();
+        assertThat(layers.get("/fc1/Gemm").tensorBalanceFactor()).isNotEmpty();
+
+        Response bad =
+                t.client().postJson("/v1/jobs", json(model, data, "\"beyond_amct\":{\"dmq_balancer_param\":1.5}"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+        assertThat(bad.problemType()).isEqualTo(PROBLEMS + "invalid-config");
+        assertThat(bad.json().get("detail").asString())
+                .contains("dmq_balancer_param")
+                .contains("1.5");
     }
 
     @Test

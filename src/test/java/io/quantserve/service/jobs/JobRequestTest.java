@@ -27,7 +27,7 @@ class JobRequestTest {
     @Test
     void aReExportInheritsWhatTheRequestLeavesOut() {
         JobOptions base =
-                new JobOptions(null, List.of("a"), List.of("Gemm"), 8, 4, "hfmg", "skip_layer", List.of(), null);
+                new JobOptions(null, List.of("a"), List.of("Gemm"), 8, 4, "hfmg", "skip_layer", List.of(), null, null);
         JobOptions o = request(List.of("a", "b"), null, null, null).options(base);
         assertThat(o.skipLayers()).containsExactly("a", "b");
         assertThat(o.skipLayerTypes()).containsExactly("Gemm");
@@ -41,16 +41,17 @@ class JobRequestTest {
     @Test
     void aStatedConfigReplacesTheInheritedOverridesAndTheOtherWayRound() {
         var config = JSON.readTree("{\"batch_num\":2}");
-        JobOptions typed = new JobOptions(null, List.of("a"), List.of(), 8, null, "kl", null, List.of(), null);
+        JobOptions typed = new JobOptions(null, List.of("a"), List.of(), 8, null, "kl", null, List.of(), null, null);
         JobOptions withConfig = new JobRequest(
-                        null, null, null, null, config, null, null, null, null, null, null, null, null)
+                        null, null, null, null, config, null, null, null, null, null, null, null, null, null)
                 .options(typed);
         assertThat(withConfig.config()).isEqualTo(config);
         assertThat(withConfig.skipLayers()).isEmpty();
         assertThat(withConfig.actAlgo()).isNull();
         withConfig.validate();
 
-        JobOptions configured = new JobOptions(config, List.of(), List.of(), 8, null, null, null, List.of(), null);
+        JobOptions configured =
+                new JobOptions(config, List.of(), List.of(), 8, null, null, null, List.of(), null, null);
         JobOptions typedAgain = request(null, "minmax", null, null).options(configured);
         assertThat(typedAgain.config()).isNull();
         assertThat(typedAgain.algorithm()).isEqualTo(new ActivationAlgorithm.MinMax());
@@ -69,16 +70,26 @@ class JobRequestTest {
                         request(null, null, null, List.of("Relu")).options(null).validate())
                 .hasMessageContaining("skip_layer_types names 'Relu'");
         assertThatThrownBy(() -> new JobOptions(
-                                JSON.readTree("[1]"), List.of(), List.of(), 1, null, null, null, List.of(), null)
+                                JSON.readTree("[1]"), List.of(), List.of(), 1, null, null, null, List.of(), null, null)
                         .validate())
                 .hasMessageContaining("config must be a JSON object");
         assertThatThrownBy(() -> new JobOptions(
-                                JSON.readTree("{}"), List.of("x"), List.of(), 1, null, null, null, List.of(), null)
+                                JSON.readTree("{}"),
+                                List.of("x"),
+                                List.of(),
+                                1,
+                                null,
+                                null,
+                                null,
+                                List.of(),
+                                null,
+                                null)
                         .validate())
                 .hasMessageContaining("either config or the overrides");
     }
 
     private static JobRequest request(List<String> skip, String algo, String policy, List<String> skipTypes) {
-        return new JobRequest(null, null, null, null, null, skip, skipTypes, null, null, algo, policy, null, null);
+        return new JobRequest(
+                null, null, null, null, null, skip, skipTypes, null, null, algo, policy, null, null, null);
     }
 }

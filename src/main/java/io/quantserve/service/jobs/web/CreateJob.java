@@ -2,6 +2,7 @@ package io.quantserve.service.jobs.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quantserve.service.jobs.AutoRollback;
+import io.quantserve.service.jobs.BeyondAmct;
 import io.quantserve.service.jobs.JobRequest;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -20,7 +21,7 @@ import tools.jackson.databind.JsonNode;
         name = "CreateJob",
         description = "A quantization job. model_id and dataset_id are required unless from_job names a succeeded job"
                 + " to re-export from, whose values fill every field left out. Give either config or the typed"
-                + " overrides (skip_layers, skip_layer_types, act_algo, bias_overflow_policy).")
+                + " overrides (skip_layers, skip_layer_types, act_algo, bias_overflow_policy, beyond_amct).")
 record CreateJob(
         @JsonProperty("model_id") @Nullable UUID modelId,
 
@@ -84,6 +85,8 @@ record CreateJob(
 
         @JsonProperty("auto_rollback") @Nullable AutoRollback autoRollback,
 
+        @JsonProperty("beyond_amct") @Nullable BeyondAmct beyondAmct,
+
         @Nullable Boolean preflight) {
 
     JobRequest request() {
@@ -100,6 +103,7 @@ record CreateJob(
                 actAlgo,
                 biasOverflowPolicy,
                 outputs,
-                autoRollback);
+                autoRollback,
+                beyondAmct);
     }
 }

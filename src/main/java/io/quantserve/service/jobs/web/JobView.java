@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quantserve.service.jobs.AutoRollback;
 import io.quantserve.service.jobs.AutoRollbackResult;
+import io.quantserve.service.jobs.BeyondAmct;
 import io.quantserve.service.jobs.Job;
 import io.quantserve.service.jobs.JobError;
 import io.quantserve.service.jobs.JobOptions;
@@ -174,7 +175,10 @@ record JobView(
             List<String> outputs,
 
             @JsonProperty("auto_rollback") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
-            AutoRollback autoRollback) {
+            AutoRollback autoRollback,
+
+            @JsonProperty("beyond_amct") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable
+            BeyondAmct beyondAmct) {
         static OptionsView of(JobOptions o) {
             return new OptionsView(
                     o.config(),
@@ -185,7 +189,8 @@ record JobView(
                     o.actAlgo(),
                     o.biasOverflowPolicy(),
                     o.outputs(),
-                    o.autoRollback());
+                    o.autoRollback(),
+                    o.beyondAmct());
         }
     }
 }
