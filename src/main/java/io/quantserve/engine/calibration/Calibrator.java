@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * One forward pass over the calibration batches. The model (weights already quantized-dequantized, as AMCT
@@ -37,6 +38,9 @@ public final class Calibrator {
      * any heap, so streaming a tensor allocates nothing per batch.
      */
     private static final int CHUNK = 64 * 1024;
+
+    /** One reusable chunk per thread that counts tensors. */
+    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /** Samples per calibration run where the batch can be split ({@link SampleChunks}). */
     static final int SAMPLES_PER_RUN = 4;
@@ -86,7 +90,7 @@ public final class Calibrator {
         Path file = write(model.withProto(tapped.model()), scratch);
         Map<String, StreamingHistogram> histograms = new LinkedHashMap<>();
         for (String t : tensors.keySet()) histograms.put(t, new StreamingHistogram());
-        float[] chunk = new float[CHUNK];
+        List<String> names = List.copyOf(histograms.keySet());
         try (InferenceSession session = InferenceSession.open(file, settings);
                 ReusedOutputs runner = session.reusingOutputs(!GraphScopes.hasSubgraphs(tapped.model()))) {
             List<String> outputs = tapped.outputs().values().stream().distinct().toList();
@@ -96,29 +100,33 @@ public final class Calibrator {
                 // SAMPLES_PER_RUN, not the batch size; the histograms see the same values in the same order.
                 for (Map<String, Tensor> feed : SampleChunks.split(batches.next(), session.inputs(), SAMPLES_PER_RUN)) {
                     Map<String, Tensor> values = outputs.isEmpty() ? Map.of() : runner.run(feed, outputs);
-                    for (var e : histograms.entrySet()) {
-                        Tensor v = graphInputs.contains(e.getKey())
-                                ? feed.get(e.getKey())
-                                : values.get(tapped.outputs().get(e.getKey()));
-                        if (v == null) {
-                            throw new InvalidDataException("calibration batch lacks input '" + e.getKey() + "'");
-                        }
-                        List<CalibrationSink> tensorSinks = sinks.getOrDefault(e.getKey(), List.of());
-                        if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
-                            // Straight from the (reused) output buffer through one small chunk: no per-batch array.
-                            FloatBuffer in = v.data().asFloatBuffer();
-                            while (in.hasRemaining()) {
-                                int n = Math.min(chunk.length, in.remaining());
-                                in.get(chunk, 0, n);
-                                checkFinite(chunk, n, e.getKey(), tensors.get(e.getKey()), done);
-                                e.getValue().accept(chunk, n);
+                    int batch = done;
+                    // Each tensor's histogram and sinks are its own, so tensors are counted in parallel; a failure is
+                    // reported for the first tensor in calibration order, whichever thread met it first.
+                    RuntimeException[] failures = new RuntimeException[names.size()];
+                    IntStream.range(0, names.size()).parallel().forEach(i -> {
+                        String name = names.get(i);
+                        try {
+                            Tensor v = graphInputs.contains(name)
+                                    ? feed.get(name)
+                                    : values.get(tapped.outputs().get(name));
+                            if (v == null) {
+                                throw new InvalidDataException("calibration batch lacks input '" + name + "'");
                             }
-                        } else {
-                            float[] f = v.toFloats();
-                            checkFinite(f, f.length, e.getKey(), tensors.get(e.getKey()), done);
-                            e.getValue().accept(f);
-                            for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
+                            observe(
+                                    v,
+                                    name,
+                                    tensors.get(name),
+                                    histograms.get(name),
+                                    sinks.getOrDefault(name, List.of()),
+                                    batch,
+                                    CHUNKS.get());
+                        } catch (RuntimeException e) {
+                            failures[i] = e;
                         }
+                    });
+                    for (RuntimeException f : failures) {
+                        if (f != null) throw f;
                     }
                 }
                 done++;
@@ -138,6 +146,32 @@ public final class Calibrator {
         List<TensorStatistics> out = new ArrayList<>();
         histograms.forEach((t, h) -> out.add(new TensorStatistics(t, tensors.get(t), h)));
         return out;
+    }
+
+    /** Counts one tensor of one run into its histogram and sinks. */
+    private static void observe(
+            Tensor v,
+            String tensor,
+            List<String> layers,
+            StreamingHistogram histogram,
+            List<CalibrationSink> tensorSinks,
+            int batch,
+            float[] chunk) {
+        if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
+            // Straight from the (reused) output buffer through one small chunk: no per-run array.
+            FloatBuffer in = v.data().asFloatBuffer();
+            while (in.hasRemaining()) {
+                int n = Math.min(chunk.length, in.remaining());
+                in.get(chunk, 0, n);
+                checkFinite(chunk, n, tensor, layers, batch);
+                histogram.accept(chunk, n);
+            }
+        } else {
+            float[] f = v.toFloats();
+            checkFinite(f, f.length, tensor, layers, batch);
+            histogram.accept(f);
+            for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
+        }
     }
 
     private static void checkFinite(float[] f, int length, String tensor, List<String> layers, int batch) {
