@@ -1,9 +1,8 @@
 package io.quantserve.service.datasets;
 
 import io.quantserve.engine.InvalidDataException;
+import io.quantserve.service.web.SafeZip;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +17,39 @@ import java.util.zip.ZipFile;
 
 /**
  * A zip of an ONNX Runtime test-data folder ({@code test_data_set_<i>/input_<k>.pb}, optionally inside one top
- * folder). Unpacking refuses entries that would land outside the target folder, links, more than
- * {@code maxEntries} files and more than {@code maxBytes} unpacked bytes, so a hostile archive cannot escape the
- * scratch folder or fill the disk.
+ * folder), unpacked by {@link SafeZip} so that a hostile archive cannot escape the scratch folder or fill the disk.
  */
 final class TestDataArchive {
     private static final Pattern SET = Pattern.compile("test_data_set_\\d+");
     private static final Pattern INPUT = Pattern.compile("input_\\d+\\.pb");
-    private static final int BUFFER = 64 * 1024;
+    /** The problems a hostile or unreadable archive is refused with. */
+    private static final SafeZip.Refusals REFUSALS = new SafeZip.Refusals() {
+        @Override
+        public RuntimeException unreadable(String reason) {
+            return new InvalidDataException("the upload is not a readable zip: " + reason);
+        }
+
+        @Override
+        public RuntimeException tooManyEntries(int maxEntries) {
+            return new InvalidDataException("the zip holds more than " + maxEntries + " entries");
+        }
+
+        @Override
+        public RuntimeException outside(String entry) {
+            return new InvalidDataException("zip entry '" + entry + "' points outside the archive");
+        }
+
+        @Override
+        public RuntimeException tooLarge(long maxBytes) {
+            return new InvalidDataException("the zip unpacks to more than " + maxBytes + " bytes");
+        }
+
+        @Override
+        public RuntimeException conflicting(String file) {
+            return new InvalidDataException(
+                    "the zip's entries conflict (a file and a folder of the same name): " + file);
+        }
+    };
 
     private TestDataArchive() {}
 
@@ -52,50 +76,8 @@ final class TestDataArchive {
      * @throws InvalidDataException for an unreadable or hostile archive, or one without test data
      */
     static Path unpack(Path zip, Path target, long maxBytes, int maxEntries) {
-        Path root = target.toAbsolutePath().normalize();
-        long total = 0;
-        int count = 0;
-        try (ZipFile archive = new ZipFile(zip.toFile())) {
-            Enumeration<? extends ZipEntry> entries = archive.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                if (++count > maxEntries) {
-                    throw new InvalidDataException("the zip holds more than " + maxEntries + " entries");
-                }
-                Path out = root.resolve(entry.getName()).normalize();
-                if (!out.startsWith(root) || out.equals(root)) {
-                    throw new InvalidDataException("zip entry '" + entry.getName() + "' points outside the archive");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                    continue;
-                }
-                Files.createDirectories(out.getParent());
-                total = copy(archive, entry, out, total, maxBytes);
-            }
-        } catch (ZipException e) {
-            throw new InvalidDataException("the upload is not a readable zip: " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("unpacking " + zip, e);
-        }
-        return dataRoot(root);
-    }
-
-    private static long copy(ZipFile archive, ZipEntry entry, Path out, long total, long maxBytes) throws IOException {
-        long written = total;
-        byte[] buffer = new byte[BUFFER];
-        try (InputStream in = archive.getInputStream(entry);
-                OutputStream os = Files.newOutputStream(out)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                written += n;
-                if (written > maxBytes) {
-                    throw new InvalidDataException("the zip unpacks to more than " + maxBytes + " bytes");
-                }
-                os.write(buffer, 0, n);
-            }
-        }
-        return written;
+        SafeZip.unpack(zip, target, maxBytes, maxEntries, REFUSALS);
+        return dataRoot(target.toAbsolutePath().normalize());
     }
 
     /** Descends through single top folders (ignoring {@code __MACOSX}) to the folder holding the sets. */
