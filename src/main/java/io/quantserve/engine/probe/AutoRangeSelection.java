@@ -28,8 +28,10 @@ import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.engine.weights.BiasOverflowPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -80,7 +82,7 @@ public final class AutoRangeSelection {
     public record Choice(
             String layer, ActivationAlgorithm chosen, Map<ActivationAlgorithm, Double> errors, double outputEnergy) {
         public Choice {
-            errors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+            errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
         }
 
         /** The output SQNR of {@code candidate} alone, in dB; infinite for an exact output. */
@@ -96,7 +98,7 @@ public final class AutoRangeSelection {
      */
     public record Result(Map<String, LayerFactors> factors, List<Choice> choices, List<String> notes) {
         public Result {
-            factors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(factors));
+            factors = Collections.unmodifiableMap(new LinkedHashMap<>(factors));
             choices = List.copyOf(choices);
             notes = List.copyOf(notes);
         }
@@ -341,7 +343,7 @@ public final class AutoRangeSelection {
                     ", ",
                     gains.stream()
                             .map(c -> String.format(
-                                    java.util.Locale.ROOT,
+                                    Locale.ROOT,
                                     "%s %s %.1f dB (vs %.1f)",
                                     c.layer(),
                                     label(c.chosen()),

@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One ONNX Runtime session over a model, fed and read with engine {@link Tensor}s. The only class family in
@@ -123,7 +125,7 @@ public final class InferenceSession implements AutoCloseable {
             for (var e : feeds.entrySet()) {
                 ortFeeds.put(e.getKey(), toOrt(env, e.getValue(), feedMemory));
             }
-            java.util.Set<String> requested = new java.util.LinkedHashSet<>(wanted);
+            Set<String> requested = new LinkedHashSet<>(wanted);
             requested.removeAll(pinned.keySet());
             try (OrtSession.Result result = session.run(ortFeeds, requested, pinned)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();

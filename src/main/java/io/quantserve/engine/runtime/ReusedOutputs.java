@@ -3,6 +3,7 @@ package io.quantserve.engine.runtime;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import io.quantserve.engine.InvalidDataException;
 import io.quantserve.engine.RuntimeFailureException;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
@@ -60,7 +61,7 @@ public final class ReusedOutputs implements AutoCloseable {
         for (String name : wanted) targets.put(name, pinned.get(name).tensor());
         try {
             session.run(feeds, wanted, targets);
-        } catch (RuntimeFailureException | io.quantserve.engine.InvalidDataException e) {
+        } catch (RuntimeFailureException | InvalidDataException e) {
             // An output whose shape depends on the values: pinned buffers cannot serve this model.
             disabled = true;
             release();

@@ -43,12 +43,8 @@ public record BeyondAmct(
         return this;
     }
 
-    /** Sets these options on {@code options}. */
+    /** Sets these options on {@code options}; {@link ConfigOptions} checks them when built. */
     ConfigOptions.Builder apply(ConfigOptions.Builder options) {
-        if (dmqBalancerParam != null && !(dmqBalancerParam > 0 && dmqBalancerParam < 1)) {
-            throw new InvalidConfigException(
-                    "beyond_amct.dmq_balancer_param must lie in (0, 1), got " + dmqBalancerParam);
-        }
         if (matmulChannelWise != null) options.matMulChannelWise(MatMulChannelWise.fromJson(matmulChannelWise));
         if (dmqLayers != null) options.dmqLayers(DmqLayers.fromCli(dmqLayers));
         return options.dmqBalancerParam(dmqBalancerParam);
