@@ -8,9 +8,7 @@ import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
 import io.quantserve.service.observability.JobMetrics;
-import io.quantserve.service.storage.ObjectStore;
 import io.quantserve.service.support.Api.Response;
-import io.quantserve.service.support.JobTest;
 import io.quantserve.service.support.TestBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -30,28 +26,9 @@ import tools.jackson.databind.JsonNode;
  * that sees it ends CANCELLED with nothing published and its scratch folder gone; a worker whose lease was taken over
  * stops at its next batch. The application's pool is paused so that only the workers made here claim.
  */
-class CancellationTest extends JobTest {
-    @Autowired
-    WorkerPool pool;
-
-    @Autowired
-    JobQueue queue;
-
-    @Autowired
-    ObjectStore store;
-
+class CancellationTest extends PausedPoolJobTest {
     @Autowired
     JobMetrics metrics;
-
-    @BeforeEach
-    void pausePool() {
-        pool.pause();
-    }
-
-    @AfterEach
-    void resumePool() {
-        pool.resume();
-    }
 
     @Test
     void aCancelRequestStopsTheRunAtTheNextCalibrationBatch() {

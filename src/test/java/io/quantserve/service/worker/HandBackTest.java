@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantserve.service.jobs.Claim;
-import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
-import io.quantserve.service.storage.ObjectStore;
-import io.quantserve.service.support.JobTest;
 import io.quantserve.service.support.TestBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +13,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Handing a job back when the worker's process shuts down, step by step (no timing involved): the attempt stops at its
@@ -28,26 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * the hand-back, and a worker that lost its lease cannot hand anything back. The application's pool is paused so that
  * only the workers made here claim.
  */
-class HandBackTest extends JobTest {
-    @Autowired
-    WorkerPool pool;
-
-    @Autowired
-    JobQueue queue;
-
-    @Autowired
-    ObjectStore store;
-
-    @BeforeEach
-    void pausePool() {
-        pool.pause();
-    }
-
-    @AfterEach
-    void resumePool() {
-        pool.resume();
-    }
-
+class HandBackTest extends PausedPoolJobTest {
     @Test
     void aHandedBackJobIsQueuedAtOnceWithoutUsingAnAttemptAndFinishesLater() throws Exception {
         TenantKey t = newTenant("hand-back");

@@ -8,16 +8,12 @@ import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobResult;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.jobs.LeaseLostException;
-import io.quantserve.service.support.JobTest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,23 +22,7 @@ import tools.jackson.databind.JsonNode;
  * are refused. After the last attempt the job fails with {@code lease-expired}. The application's own pool is paused
  * so that only the workers made here touch the queue.
  */
-class LeaseExpiryTest extends JobTest {
-    @Autowired
-    WorkerPool pool;
-
-    @Autowired
-    JobQueue queue;
-
-    @BeforeEach
-    void pausePool() {
-        pool.pause();
-    }
-
-    @AfterEach
-    void resumePool() {
-        pool.resume();
-    }
-
+class LeaseExpiryTest extends PausedPoolJobTest {
     @Test
     void anExpiredLeaseIsRequeuedAndFinishedByAnotherWorker() {
         TenantKey t = newTenant("lease");

@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quantserve.service.jobs.JobQueue;
 import io.quantserve.service.jobs.JobState;
 import io.quantserve.service.storage.ObjectContent;
-import io.quantserve.service.storage.ObjectStore;
-import io.quantserve.service.support.JobTest;
 import java.io.ByteArrayInputStream;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,26 +20,7 @@ import tools.jackson.databind.JsonNode;
  * in the queue behind a backoff that doubles with each attempt; a later attempt that finds the object succeeds, and
  * after the last attempt the job fails. The application's own pool is paused so that only these workers claim.
  */
-class RetryTest extends JobTest {
-    @Autowired
-    WorkerPool pool;
-
-    @Autowired
-    JobQueue queue;
-
-    @Autowired
-    ObjectStore store;
-
-    @BeforeEach
-    void pausePool() {
-        pool.pause();
-    }
-
-    @AfterEach
-    void resumePool() {
-        pool.resume();
-    }
-
+class RetryTest extends PausedPoolJobTest {
     @Test
     void aTransientFailureIsRetriedAfterTheBackoffAndTheNextAttemptSucceeds() throws Exception {
         TenantKey t = newTenant("retry");
