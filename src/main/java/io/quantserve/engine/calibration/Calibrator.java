@@ -163,8 +163,14 @@ public final class Calibrator {
             while (in.hasRemaining()) {
                 int n = Math.min(chunk.length, in.remaining());
                 in.get(chunk, 0, n);
-                checkFinite(chunk, n, tensor, layers, batch);
-                histogram.accept(chunk, n);
+                // The histogram refuses NaN and infinity itself, so the values are read once; the failed calibration
+                // discards the histogram it left half-counted.
+                try {
+                    histogram.accept(chunk, n);
+                } catch (IllegalArgumentException nonFinite) {
+                    checkFinite(chunk, n, tensor, layers, batch);
+                    throw nonFinite;
+                }
             }
         } else {
             float[] f = v.toFloats();

@@ -82,7 +82,7 @@ public final class StreamingHistogram {
     /**
      * Counts {@code values}.
      *
-     * @throws IllegalArgumentException on NaN or infinity (the calibrator rejects them before they get here)
+     * @throws IllegalArgumentException on NaN or infinity (the calibrator reports them as the layer's error)
      */
     public void accept(float[] values) {
         accept(values, values.length);
@@ -91,7 +91,7 @@ public final class StreamingHistogram {
     /**
      * Counts the first {@code length} of {@code values} (a caller streaming a large tensor through a reused chunk).
      *
-     * @throws IllegalArgumentException on NaN or infinity (the calibrator rejects them before they get here)
+     * @throws IllegalArgumentException on NaN or infinity (the calibrator reports them as the layer's error)
      */
     public void accept(float[] values, int length) {
         float lo = min;

@@ -56,7 +56,7 @@ final class DmqStage {
         Map<String, float[]> maxima;
         try (BatchStream stream = data.batches(inputs, plan)) {
             maxima = DmqStatistics.inputAbsMax(
-                    fused.model(), layers, stream, plan.batchNum(), SessionSettings.defaults(), progress, scratch);
+                    fused.model(), layers, stream, plan.batchNum(), SessionSettings.interleaved(), progress, scratch);
         }
         Map<String, float[]> factors = new LinkedHashMap<>();
         for (QuantizableLayer layer : layers) {

@@ -110,7 +110,7 @@ public final class QuantizationPipeline {
                         p -> algorithmOf.apply(p.layer().name()),
                         batches,
                         batchNum,
-                        SessionSettings.defaults(),
+                        SessionSettings.interleaved(),
                         progress,
                         scratch.path());
             }

@@ -76,6 +76,7 @@ public final class InferenceSession implements AutoCloseable {
             o.setIntraOpNumThreads(s.intraOpThreads());
         }
         o.setDeterministicCompute(s.deterministic());
+        if (!s.spinWait()) o.addConfigEntry("session.intra_op.allow_spinning", "0");
         // Warnings (unused initializers, type-inference notes on user models) are noise to our users and flood logs.
         o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         return o;

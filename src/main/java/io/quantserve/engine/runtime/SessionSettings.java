@@ -7,12 +7,20 @@ package io.quantserve.engine.runtime;
  * @param optimize whether graph optimisations run; calibration switches them off so exposed tensors are the
  *     ones of the written graph, not of a fused one
  * @param deterministic asks for deterministic kernels so the same inputs give the same bytes
+ * @param spinWait whether ONNX Runtime's intra-op threads keep spinning after a run, waiting for the next one
+ *     (its default). Right for back-to-back runs; wrong where Java work on the same cores follows every run (the
+ *     calibration's histograms, the report's comparisons): the spinning threads then take those cores from it.
  */
-public record SessionSettings(int intraOpThreads, boolean optimize, boolean deterministic) {
+public record SessionSettings(int intraOpThreads, boolean optimize, boolean deterministic, boolean spinWait) {
     public SessionSettings {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
         }
+    }
+
+    /** Settings with ONNX Runtime's spin-waiting threads. */
+    public SessionSettings(int intraOpThreads, boolean optimize, boolean deterministic) {
+        this(intraOpThreads, optimize, deterministic, true);
     }
 
     public static SessionSettings defaults() {
@@ -21,5 +29,13 @@ public record SessionSettings(int intraOpThreads, boolean optimize, boolean dete
 
     public static SessionSettings unoptimized() {
         return new SessionSettings(0, false, true);
+    }
+
+    /**
+     * {@link #defaults()} for a session whose runs alternate with CPU-bound Java work on their outputs: its threads
+     * sleep between runs instead of spinning.
+     */
+    public static SessionSettings interleaved() {
+        return new SessionSettings(0, true, true, false);
     }
 }

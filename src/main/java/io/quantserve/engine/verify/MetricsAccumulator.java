@@ -8,6 +8,7 @@ import io.quantserve.engine.tensor.Tensor;
  */
 public final class MetricsAccumulator {
     private final String output;
+    private final boolean top1;
     private double cosineSum;
     private double minCosine = Double.POSITIVE_INFINITY;
     private double signal;
@@ -18,7 +19,17 @@ public final class MetricsAccumulator {
     private long samples;
 
     public MetricsAccumulator(String output) {
+        this(output, true);
+    }
+
+    /**
+     * @param top1 whether to compare arg-max rows; a caller that never reads {@link OutputMetrics#top1Agreement()}
+     *     (per-layer feature maps, where the last axis is a spatial one) passes false and saves a pass over both
+     *     tensors, and the result's agreement is then NaN
+     */
+    public MetricsAccumulator(String output, boolean top1) {
         this.output = output;
+        this.top1 = top1;
     }
 
     public void add(Tensor reference, Tensor candidate) {
@@ -52,7 +63,7 @@ public final class MetricsAccumulator {
             minCosine = Math.min(minCosine, cos);
             samples++;
         }
-        if (shape.length >= 1 && shape[shape.length - 1] > 1) {
+        if (top1 && shape.length >= 1 && shape[shape.length - 1] > 1) {
             int last = (int) shape[shape.length - 1];
             for (int row = 0; row < r.length / last; row++) {
                 if (argmax(r, row * last, last) == argmax(c, row * last, last)) agree++;

@@ -57,6 +57,27 @@ class ReusedOutputsTest {
     }
 
     @Test
+    void aSessionWhoseThreadsSleepBetweenRunsComputesTheSame() {
+        // Calibration's settings: ONNX Runtime must accept the no-spinning entry and compute what its default does.
+        assertThat(SessionSettings.interleaved().spinWait()).isFalse();
+        List<String> wanted = List.of("y", "z");
+        try (InferenceSession spinning = InferenceSession.open(model, SessionSettings.defaults());
+                InferenceSession sleeping = InferenceSession.open(model, SessionSettings.interleaved());
+                ReusedOutputs runner = sleeping.reusingOutputs(true)) {
+            for (int i = 0; i < 3; i++) {
+                Map<String, Tensor> feed = Map.of("x", TinyGraphs.randomTensor(200 + i, 8, 4));
+                Map<String, Tensor> expected = spinning.run(feed, wanted);
+                Map<String, Tensor> got = runner.run(feed, wanted);
+                for (String name : wanted) {
+                    assertThat(got.get(name).toFloats())
+                            .as("batch %d, %s", i, name)
+                            .containsExactly(expected.get(name).toFloats());
+                }
+            }
+        }
+    }
+
+    @Test
     void everyRunMatchesAnOrdinaryRunWhateverTheBatchShape() {
         List<String> wanted = List.of("y", "z");
         try (InferenceSession session = InferenceSession.open(model, SessionSettings.defaults());
