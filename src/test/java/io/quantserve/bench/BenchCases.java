@@ -65,6 +65,7 @@ final class BenchCases {
                         new DetectionMetric(
                                 "score > " + YOLOX_SCORE + ", class-wise NMS IoU " + DetectionDecoders.YOLOX_NMS_IOU,
                                 ModelDatasets::yoloxCalibration,
+                                YOLOX_SCORE,
                                 outputs -> DetectionDecoders.yolox(single(outputs), YOLOX_INPUT, YOLOX_SCORE))),
                 new BenchCase(
                         "ultraface",
@@ -76,6 +77,7 @@ final class BenchCases {
                                 "face probability > " + ULTRAFACE_PROBABILITY + ", NMS IoU "
                                         + DetectionDecoders.ULTRAFACE_NMS_IOU,
                                 ModelDatasets::ultrafaceCalibration,
+                                ULTRAFACE_PROBABILITY,
                                 outputs -> DetectionDecoders.ultraface(
                                         byLastDim(outputs, 2), byLastDim(outputs, 4), ULTRAFACE_PROBABILITY))));
     }

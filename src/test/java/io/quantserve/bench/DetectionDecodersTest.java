@@ -50,6 +50,28 @@ class DetectionDecodersTest {
     }
 
     @Test
+    void objectsScoredJustAboveTheThresholdMayComeAndGoClearOnesMayNot() {
+        Detection clearDog = new Detection(16, 0.9f, 0, 0, 10, 10);
+        Detection nearCat = new Detection(15, 0.42f, 20, 20, 30, 30);
+        List<Detection> reference = List.of(clearDog, nearCat);
+        // The cat, 0.02 above the threshold in fp32, is lost: a different strict result, the same clear detections.
+        List<Detection> catLost = List.of(new Detection(16, 0.85f, 1, 1, 11, 11));
+        assertThat(DetectionMatch.of(reference, catLost, 0.5).identical()).isFalse();
+        assertThat(DetectionMatch.sameClearDetections(reference, catLost, 0.4, 0.05, 0.5))
+                .isTrue();
+        // The clear dog lost, or a clear car that fp32 does not detect, differs whatever the band.
+        assertThat(DetectionMatch.sameClearDetections(reference, List.of(nearCat), 0.4, 0.05, 0.5))
+                .isFalse();
+        List<Detection> clearNewCar = List.of(clearDog, nearCat, new Detection(2, 0.7f, 40, 40, 50, 50));
+        assertThat(DetectionMatch.sameClearDetections(reference, clearNewCar, 0.4, 0.05, 0.5))
+                .isFalse();
+        // A new detection just above the threshold is within the band.
+        List<Detection> nearNewCar = List.of(clearDog, nearCat, new Detection(2, 0.43f, 40, 40, 50, 50));
+        assertThat(DetectionMatch.sameClearDetections(reference, nearNewCar, 0.4, 0.05, 0.5))
+                .isTrue();
+    }
+
+    @Test
     void yoloxFindsTheDogBicycleAndCarOfDogJpg() {
         Map<String, Tensor> outputs = runOnImage(RealModels.yoloxNano(), ModelDatasets.yoloxCalibration(), "dog.jpg");
         List<Detection> found =

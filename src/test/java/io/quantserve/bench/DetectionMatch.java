@@ -40,6 +40,24 @@ record DetectionMatch(int reference, int matched, int extra) {
         return new DetectionMatch(reference.size(), matched, candidate.size() - matched);
     }
 
+    /**
+     * Whether each model detects every object the other detects with a clear margin: each fp32 detection scoring
+     * above {@code threshold + band} has a partner among the candidate's detections, and each candidate detection
+     * scoring above it has a partner among the fp32 ones (both lists are final detections, above the threshold). An
+     * object that one model scores within the band above the threshold may come and go with a small score change.
+     */
+    static boolean sameClearDetections(
+            List<Detection> reference, List<Detection> candidate, double threshold, double band, double iou) {
+        List<Detection> clearReference = above(reference, threshold + band);
+        List<Detection> clearCandidate = above(candidate, threshold + band);
+        return of(clearReference, candidate, iou).matched() == clearReference.size()
+                && of(clearCandidate, reference, iou).matched() == clearCandidate.size();
+    }
+
+    private static List<Detection> above(List<Detection> detections, double score) {
+        return detections.stream().filter(d -> d.score() > score).toList();
+    }
+
     /** True when every fp32 detection has a partner and nothing else was detected. */
     boolean identical() {
         return matched == reference && extra == 0;
