@@ -127,6 +127,28 @@ class StreamingHistogramTest {
     }
 
     @Test
+    void signedZerosOrderMinusZeroBelowPlusZeroWhateverTheSplit() {
+        for (float[][] calls :
+                new float[][][] {{{0f, -0f}}, {{-0f, 0f}}, {{0f}, {-0f}}, {{-0f}, {0f}}, {{0f, 0f}, {-0f, 0f}}}) {
+            StreamingHistogram h = new StreamingHistogram();
+            for (float[] call : calls) h.accept(call);
+            assertThat(Float.floatToRawIntBits(h.min())).isEqualTo(Float.floatToRawIntBits(-0f));
+            assertThat(Float.floatToRawIntBits(h.max())).isEqualTo(Float.floatToRawIntBits(0f));
+        }
+        StreamingHistogram onlyMinusZero = new StreamingHistogram();
+        onlyMinusZero.accept(new float[] {-0f, -0f});
+        assertThat(Float.floatToRawIntBits(onlyMinusZero.max())).isEqualTo(Float.floatToRawIntBits(-0f));
+        StreamingHistogram onlyPlusZero = new StreamingHistogram();
+        onlyPlusZero.accept(new float[] {0f});
+        assertThat(Float.floatToRawIntBits(onlyPlusZero.min())).isEqualTo(Float.floatToRawIntBits(0f));
+        // A tiny value shares the zero slot but is itself the extreme.
+        StreamingHistogram tiny = new StreamingHistogram();
+        tiny.accept(new float[] {0f, -1e-40f, 1e-40f, -0f});
+        assertThat(tiny.min()).isEqualTo(-1e-40f);
+        assertThat(tiny.max()).isEqualTo(1e-40f);
+    }
+
+    @Test
     void extremeFloatsAreCountedAndNonFiniteRefused() {
         StreamingHistogram h = new StreamingHistogram();
         h.accept(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f});
