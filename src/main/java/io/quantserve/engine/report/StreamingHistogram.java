@@ -11,6 +11,9 @@ final class StreamingHistogram {
 
     private double lo;
     private double hi;
+    /** {@code BINS / (hi − lo)}: bins per unit, so that binning a value multiplies instead of divides. */
+    private double binsPerUnit;
+
     private final long[] counts = new long[BINS];
 
     /** Starts over {@code [lo, hi]}; both finite, {@code lo < hi}. */
@@ -20,13 +23,15 @@ final class StreamingHistogram {
         }
         this.lo = lo;
         this.hi = hi;
+        this.binsPerUnit = BINS / (hi - lo);
     }
 
     /** Counts one finite value. */
     void add(double v) {
         while (v < lo) growDown();
         while (v > hi) growUp();
-        int bin = (int) Math.floor((v - lo) / (hi - lo) * BINS);
+        // v ≥ lo here, so the cast truncates to the floor.
+        int bin = (int) ((v - lo) * binsPerUnit);
         counts[Math.min(BINS - 1, Math.max(0, bin))]++;
     }
 
@@ -36,6 +41,7 @@ final class StreamingHistogram {
         for (int i = half - 1; i >= 0; i--) counts[half + i] = counts[2 * i] + counts[2 * i + 1];
         for (int i = 0; i < half; i++) counts[i] = 0;
         lo -= hi - lo;
+        binsPerUnit = BINS / (hi - lo);
     }
 
     /** Doubles the range above: the old bins, merged pairwise, become the lower half. */
@@ -44,6 +50,7 @@ final class StreamingHistogram {
         for (int i = 0; i < half; i++) counts[i] = counts[2 * i] + counts[2 * i + 1];
         for (int i = half; i < BINS; i++) counts[i] = 0;
         hi += hi - lo;
+        binsPerUnit = BINS / (hi - lo);
     }
 
     QualityReport.Histogram result() {

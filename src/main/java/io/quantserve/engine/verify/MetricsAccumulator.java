@@ -55,7 +55,10 @@ public final class MetricsAccumulator {
                 nc += (double) c[i] * c[i];
                 double d = (double) r[i] - c[i];
                 noise += d * d;
-                maxAbs = Math.max(maxAbs, Math.abs(d));
+                // Math.max on every value would chain each iteration to the previous one; the maximum seldom moves.
+                // A NaN difference still makes maxAbs NaN for good, as Math.max does.
+                double ad = Math.abs(d);
+                if (!(ad <= maxAbs)) maxAbs = Math.max(maxAbs, ad);
             }
             signal += nr;
             double cos = nr == 0 && nc == 0 ? 1.0 : dot / Math.sqrt(nr * nc + 1e-300);

@@ -46,4 +46,15 @@ class MetricsAccumulatorTest {
         assertThat(b.maxAbsError()).isEqualTo(a.maxAbsError());
         assertThat(b.samples()).isEqualTo(a.samples());
     }
+
+    @Test
+    void aNanDifferenceKeepsTheLargestErrorNanWhateverFollows() {
+        MetricsAccumulator acc = new MetricsAccumulator("logits");
+        acc.add(new long[] {1, 4}, new float[] {0, 0, 0, 0}, new float[] {1, Float.NaN, 7, 2});
+        assertThat(acc.result().maxAbsError()).isNaN();
+
+        MetricsAccumulator finite = new MetricsAccumulator("logits");
+        finite.add(new long[] {1, 4}, new float[] {0, 0, 0, 0}, new float[] {1, -9, 7, 2});
+        assertThat(finite.result().maxAbsError()).isEqualTo(9.0);
+    }
 }
