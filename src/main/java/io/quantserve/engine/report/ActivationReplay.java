@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Measures the activation side of every layer on the retained calibration batches, with one run of two models per
@@ -49,6 +50,34 @@ final class ActivationReplay {
 
     /** One layer's accumulators after the replay. */
     record Measured(InputStatistics input, OutputComparison output) {}
+
+    /**
+     * Where one layer's values come from in a run.
+     *
+     * @param input the layer's data input: a model input when {@code fed}, else the probe model's tap of it
+     * @param floatOutput the probe model's tap of the float layer output
+     * @param fakeOutput the fake-quant model's tap of the same output
+     * @param aloneOutput the probe model's tap of the layer quantized alone
+     */
+    private record Taps(
+            String layer,
+            String input,
+            boolean fed,
+            String floatOutput,
+            String fakeOutput,
+            String aloneOutput,
+            Measured measured) {
+        /** Counts one run's values into the layer's accumulators. */
+        void measure(Map<String, Tensor> feed, Map<String, Tensor> floatRun, Map<String, Tensor> fakeRun) {
+            Tensor x = fed ? feed.get(input) : floatRun.get(input);
+            if (x == null) {
+                throw new InvalidDataException(
+                        "replay batch lacks the model input '" + input + "' of layer '" + layer + "'");
+            }
+            measured.input().accept(x.toFloats());
+            measured.output().add(floatRun.get(floatOutput), fakeRun.get(fakeOutput), floatRun.get(aloneOutput));
+        }
+    }
 
     /** Replays {@code feeds}; returns layer name → its measurements, in the order of {@code layers}. */
     static Map<String, Measured> run(
@@ -91,6 +120,20 @@ final class ActivationReplay {
                     InferenceSession fakeSession = InferenceSession.open(fakeFile, SETTINGS);
                     ReusedOutputs floatRun = floatSession.reusingOutputs(reuse);
                     ReusedOutputs fakeRun = fakeSession.reusingOutputs(reuse)) {
+                List<Taps> taps = new ArrayList<>();
+                for (LayerQuantization lq : layers) {
+                    QuantizableLayer l = lq.layer();
+                    boolean fed = graphInputs.contains(l.dataInput());
+                    String out = outputOf.get(l.name());
+                    taps.add(new Taps(
+                            l.name(),
+                            fed ? l.dataInput() : probeTaps.outputs().get(l.dataInput()),
+                            fed,
+                            probeTaps.outputs().get(out),
+                            fakeTaps.outputs().get(out),
+                            probeTaps.outputs().get(probe.twinOutputs().get(l.name())),
+                            measured.get(l.name())));
+                }
                 List<Map<String, Tensor>> runs = new ArrayList<>();
                 for (Map<String, Tensor> batch : feeds) {
                     runs.addAll(SampleChunks.split(batch, floatSession.inputs(), SAMPLES_PER_RUN));
@@ -98,26 +141,18 @@ final class ActivationReplay {
                 for (Map<String, Tensor> feed : runs) {
                     Map<String, Tensor> f = floatRun.run(feed, probeOutputs);
                     Map<String, Tensor> q = fakeRun.run(feed, fakeOutputs);
-                    for (LayerQuantization lq : layers) {
-                        QuantizableLayer l = lq.layer();
-                        Measured m = measured.get(l.name());
-                        String x = l.dataInput();
-                        Tensor input = graphInputs.contains(x)
-                                ? feed.get(x)
-                                : f.get(probeTaps.outputs().get(x));
-                        if (input == null) {
-                            throw new InvalidDataException(
-                                    "replay batch lacks the model input '" + x + "' of layer '" + l.name() + "'");
+                    // Each layer's accumulators are its own, so layers are measured in parallel; a failure is reported
+                    // for the first layer in report order, whichever thread met it first.
+                    RuntimeException[] failures = new RuntimeException[taps.size()];
+                    IntStream.range(0, taps.size()).parallel().forEach(i -> {
+                        try {
+                            taps.get(i).measure(feed, f, q);
+                        } catch (RuntimeException e) {
+                            failures[i] = e;
                         }
-                        m.input().accept(input.toFloats());
-                        String out = outputOf.get(l.name());
-                        m.output()
-                                .add(
-                                        f.get(probeTaps.outputs().get(out)),
-                                        q.get(fakeTaps.outputs().get(out)),
-                                        f.get(probeTaps
-                                                .outputs()
-                                                .get(probe.twinOutputs().get(l.name()))));
+                    });
+                    for (RuntimeException failure : failures) {
+                        if (failure != null) throw failure;
                     }
                 }
             }
