@@ -4,8 +4,9 @@ package io.quantserve.engine.runtime;
  * How an ONNX Runtime session is built.
  *
  * @param intraOpThreads threads per operator, 0 for ONNX Runtime's default (one per core)
- * @param optimize whether graph optimisations run; calibration switches them off so exposed tensors are the
- *     ones of the written graph, not of a fused one
+ * @param optimize whether graph optimisations run; the deploy parity check switches them off so that ONNX Runtime
+ *     cannot fold a dequantization scale into integer-valued weights (a tensor exposed as a graph output is computed
+ *     as written either way)
  * @param deterministic asks for deterministic kernels so the same inputs give the same bytes
  * @param spinWait whether ONNX Runtime's intra-op threads keep spinning after a run, waiting for the next one
  *     (its default). Right for back-to-back runs; wrong where Java work on the same cores follows every run (the
