@@ -31,9 +31,15 @@ public final class DeployParityCheck {
 
     private DeployParityCheck() {}
 
-    /** Loads both model files and checks them; see {@link #check(OnnxModel, OnnxModel, List, double)}. */
+    /**
+     * Checks two model files; see {@link #check(OnnxModel, OnnxModel, List, double)}. The fake_quant model runs
+     * straight from its file: only the deploy model is read, to be lowered.
+     */
     public static ParityReport check(Path deploy, Path fakeQuant, List<Map<String, Tensor>> feeds, double tolerance) {
-        return check(ModelIo.load(deploy), ModelIo.load(fakeQuant), feeds, tolerance);
+        checkArguments(feeds, tolerance);
+        try (ScratchFolder dir = ScratchFolder.temporary("parity")) {
+            return run(ModelIo.load(deploy), fakeQuant, feeds, tolerance, dir);
+        }
     }
 
     /**
@@ -47,38 +53,47 @@ public final class DeployParityCheck {
      */
     public static ParityReport check(
             OnnxModel deploy, OnnxModel fakeQuant, List<Map<String, Tensor>> feeds, double tolerance) {
+        checkArguments(feeds, tolerance);
+        try (ScratchFolder dir = ScratchFolder.temporary("parity")) {
+            Path fake = dir.resolve("fake_quant.onnx");
+            ModelIo.save(fakeQuant, fake);
+            return run(deploy, fake, feeds, tolerance, dir);
+        }
+    }
+
+    private static void checkArguments(List<Map<String, Tensor>> feeds, double tolerance) {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
         }
         if (feeds.isEmpty()) {
             throw new InvalidDataException("the parity check needs at least one sample to feed");
         }
+    }
+
+    /** Lowers {@code deploy} into {@code dir} and runs it beside the fake_quant model file. */
+    private static ParityReport run(
+            OnnxModel deploy, Path fake, List<Map<String, Tensor>> feeds, double tolerance, ScratchFolder dir) {
         DeployLowering.Lowered lowered = DeployLowering.lower(deploy);
-        try (ScratchFolder dir = ScratchFolder.temporary("parity")) {
-            Path reference = dir.resolve("deploy_reference.onnx");
-            Path fake = dir.resolve("fake_quant.onnx");
-            ModelIo.save(lowered.model(), reference);
-            ModelIo.save(fakeQuant, fake);
-            try (InferenceSession ref = InferenceSession.open(reference, SETTINGS);
-                    InferenceSession fq = InferenceSession.open(fake, SETTINGS)) {
-                List<String> names = ref.outputs().stream().map(ValueSpec::name).toList();
-                List<String> fakeNames =
-                        fq.outputs().stream().map(ValueSpec::name).toList();
-                if (!new HashSet<>(names).equals(new HashSet<>(fakeNames))) {
-                    throw new InvalidModelException(
-                            "the deploy model's outputs " + names + " differ from the fake_quant model's " + fakeNames);
-                }
-                Comparison[] comparisons = new Comparison[names.size()];
-                for (int i = 0; i < comparisons.length; i++) comparisons[i] = new Comparison(names.get(i));
-                for (Map<String, Tensor> feed : feeds) {
-                    Map<String, Tensor> a = ref.run(feed, names);
-                    Map<String, Tensor> b = fq.run(feed, names);
-                    for (Comparison c : comparisons) c.add(a.get(c.name), b.get(c.name));
-                }
-                List<OutputParity> outputs =
-                        Stream.of(comparisons).map(Comparison::result).toList();
-                return new ParityReport(tolerance, feeds.size(), outputs, lowered.accumulation());
+        Path reference = dir.resolve("deploy_reference.onnx");
+        ModelIo.save(lowered.model(), reference);
+        try (InferenceSession ref = InferenceSession.open(reference, SETTINGS);
+                InferenceSession fq = InferenceSession.open(fake, SETTINGS)) {
+            List<String> names = ref.outputs().stream().map(ValueSpec::name).toList();
+            List<String> fakeNames = fq.outputs().stream().map(ValueSpec::name).toList();
+            if (!new HashSet<>(names).equals(new HashSet<>(fakeNames))) {
+                throw new InvalidModelException(
+                        "the deploy model's outputs " + names + " differ from the fake_quant model's " + fakeNames);
             }
+            Comparison[] comparisons = new Comparison[names.size()];
+            for (int i = 0; i < comparisons.length; i++) comparisons[i] = new Comparison(names.get(i));
+            for (Map<String, Tensor> feed : feeds) {
+                Map<String, Tensor> a = ref.run(feed, names);
+                Map<String, Tensor> b = fq.run(feed, names);
+                for (Comparison c : comparisons) c.add(a.get(c.name), b.get(c.name));
+            }
+            List<OutputParity> outputs =
+                    Stream.of(comparisons).map(Comparison::result).toList();
+            return new ParityReport(tolerance, feeds.size(), outputs, lowered.accumulation());
         }
     }
 
