@@ -297,8 +297,9 @@ public final class QuantizationPipeline {
         return retained.subList(0, Math.min(parityBatches, retained.size()));
     }
 
+    /** The model's inputs as ONNX Runtime sees them; no graph optimisation runs, as the session never runs. */
     static List<ValueSpec> inputsOf(Path model) {
-        try (InferenceSession s = InferenceSession.open(model, SessionSettings.defaults())) {
+        try (InferenceSession s = InferenceSession.open(model, SessionSettings.unoptimized())) {
             return s.inputs();
         }
     }
