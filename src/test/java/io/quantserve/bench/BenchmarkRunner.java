@@ -73,67 +73,22 @@ record BenchmarkRunner(Path jar, List<String> javaOptions, List<String> quantize
                 outDir.resolve("logs").resolve(c.name() + ".log"));
         double loadAfter = MachineInfo.loadAverage();
         floor = InferenceFloor.faster(floor, InferenceFloor.measure(model, data, c.batchSize(), batchNum));
+        CaseResult ran = new CaseResult(
+                c.name(), modelName, samples, c.batchSize(), batchNum, floor, job, null, loadBefore, loadAfter, null);
         if (job.exitCode() != 0) {
-            return new CaseResult(
-                    c.name(),
-                    modelName,
-                    samples,
-                    c.batchSize(),
-                    batchNum,
-                    floor,
-                    job,
-                    null,
-                    loadBefore,
-                    loadAfter,
-                    "quantize exited with " + job.exitCode() + ", see " + job.log());
+            return ran.withProblem("quantize exited with " + job.exitCode() + ", see " + job.log());
         }
-        if (c.metric() == null) {
-            return new CaseResult(
-                    c.name(),
-                    modelName,
-                    samples,
-                    c.batchSize(),
-                    batchNum,
-                    floor,
-                    job,
-                    null,
-                    loadBefore,
-                    loadAfter,
-                    null);
-        }
+        if (c.metric() == null) return ran;
         // the pipeline names its artefacts after the model file without ".onnx"
         String base = modelName.endsWith(".onnx") ? modelName.substring(0, modelName.length() - 5) : modelName;
         try {
-            MetricResult metric = c.metric()
+            return ran.withMetric(c.metric()
                     .evaluate(
                             model,
                             runDir.resolve(base + "_fake_quant_model.onnx"),
-                            runDir.resolve(base + "_int8_model.onnx"));
-            return new CaseResult(
-                    c.name(),
-                    modelName,
-                    samples,
-                    c.batchSize(),
-                    batchNum,
-                    floor,
-                    job,
-                    metric,
-                    loadBefore,
-                    loadAfter,
-                    null);
+                            runDir.resolve(base + "_int8_model.onnx")));
         } catch (RuntimeException e) {
-            return new CaseResult(
-                    c.name(),
-                    modelName,
-                    samples,
-                    c.batchSize(),
-                    batchNum,
-                    floor,
-                    job,
-                    null,
-                    loadBefore,
-                    loadAfter,
-                    "evaluation failed: " + e);
+            return ran.withProblem("evaluation failed: " + e);
         }
     }
 

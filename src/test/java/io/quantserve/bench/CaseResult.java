@@ -31,6 +31,16 @@ record CaseResult(
         double loadAfter,
         @Nullable String problem) {
 
+    /** This result with the quantized models' task metric. */
+    CaseResult withMetric(MetricResult m) {
+        return new CaseResult(name, model, samples, batchSize, batchNum, floor, job, m, loadBefore, loadAfter, problem);
+    }
+
+    /** This result with what went wrong. */
+    CaseResult withProblem(String p) {
+        return new CaseResult(name, model, samples, batchSize, batchNum, floor, job, metric, loadBefore, loadAfter, p);
+    }
+
     /** Calibration + export time over the floor; null when either is unknown. */
     @Nullable
     Double calibrationAndExportRatio() {
