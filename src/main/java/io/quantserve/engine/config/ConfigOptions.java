@@ -59,32 +59,6 @@ public record ConfigOptions(
         if (dmqBalancerParam != null) LayerConfig.checkDmqBalancerParam(dmqBalancerParam);
     }
 
-    /** Options with AMCT's Gemm/MatMul rule and no DMQ balancing. */
-    public ConfigOptions(
-            List<String> skipLayers,
-            Set<LayerType> skipLayerTypes,
-            int batchNum,
-            boolean activationOffset,
-            boolean doFusion,
-            List<String> skipFusionLayers,
-            BiasOverflowPolicy biasOverflowPolicy,
-            ActivationAlgorithm defaultAlgorithm,
-            Map<String, LayerOverride> overrides) {
-        this(
-                skipLayers,
-                skipLayerTypes,
-                batchNum,
-                activationOffset,
-                doFusion,
-                skipFusionLayers,
-                biasOverflowPolicy,
-                defaultAlgorithm,
-                overrides,
-                MatMulChannelWise.OFF,
-                null,
-                DmqLayers.ALL);
-    }
-
     /** AMCT's defaults: nothing skipped, {@code batch_num} 1, asymmetric activations, BN fusion, IFMR. */
     public static ConfigOptions defaults() {
         return builder().build();
