@@ -12,7 +12,7 @@ import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,13 +34,13 @@ import java.util.stream.IntStream;
  */
 public final class Calibrator {
     /**
-     * Values copied at a time from an output buffer into the histogram: 256 KiB, below G1's humongous-object size for
-     * any heap, so streaming a tensor allocates nothing per batch.
+     * Values copied at a time from an output buffer into the histogram, as float bit patterns: 256 KiB, below G1's
+     * humongous-object size for any heap, so streaming a tensor allocates nothing per batch.
      */
-    private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = StreamingHistogram.RUN;
 
     /** One reusable chunk per thread that counts tensors. */
-    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    private static final ThreadLocal<int[]> CHUNKS = ThreadLocal.withInitial(() -> new int[CHUNK]);
 
     /** Samples per calibration run where the batch can be split ({@link SampleChunks}). */
     static final int SAMPLES_PER_RUN = 4;
@@ -156,20 +156,19 @@ public final class Calibrator {
             StreamingHistogram histogram,
             List<CalibrationSink> tensorSinks,
             int batch,
-            float[] chunk) {
+            int[] chunk) {
         if (v.type() == DataType.FLOAT && tensorSinks.isEmpty()) {
-            // Straight from the (reused) output buffer through one small chunk: no per-run array.
-            FloatBuffer in = v.data().asFloatBuffer();
+            // Straight from the (reused) output buffer through one small chunk of raw float bits: no per-run array.
+            IntBuffer in = v.data().asIntBuffer();
             while (in.hasRemaining()) {
                 int n = Math.min(chunk.length, in.remaining());
                 in.get(chunk, 0, n);
                 // The histogram refuses NaN and infinity itself, so the values are read once; the failed calibration
-                // discards the histogram it left half-counted.
+                // discards the histogram.
                 try {
-                    histogram.accept(chunk, n);
+                    histogram.acceptBits(chunk, n);
                 } catch (IllegalArgumentException nonFinite) {
-                    checkFinite(chunk, n, tensor, layers, batch);
-                    throw nonFinite;
+                    throw nonFinite(tensor, layers, batch);
                 }
             }
         } else {
@@ -182,14 +181,16 @@ public final class Calibrator {
 
     private static void checkFinite(float[] f, int length, String tensor, List<String> layers, int batch) {
         for (int i = 0; i < length; i++) {
-            if (!Float.isFinite(f[i])) {
-                throw new LayerQuantizationException(
-                        "non-finite-activation",
-                        String.join(", ", layers),
-                        "input '" + tensor + "' holds NaN or inf in calibration batch " + batch
-                                + " (check the calibration data and the layers before it)");
-            }
+            if (!Float.isFinite(f[i])) throw nonFinite(tensor, layers, batch);
         }
+    }
+
+    private static LayerQuantizationException nonFinite(String tensor, List<String> layers, int batch) {
+        return new LayerQuantizationException(
+                "non-finite-activation",
+                String.join(", ", layers),
+                "input '" + tensor + "' holds NaN or inf in calibration batch " + batch
+                        + " (check the calibration data and the layers before it)");
     }
 
     private static Path write(OnnxModel model, Path scratch) {

@@ -161,6 +161,74 @@ class StreamingHistogramTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void foldedCountsEqualUnfoldedCounts() {
+        // A fold every 64 Ki values (instead of every 2^31 - 1) over 1 M values: about 16 folds, each call a
+        // different size so folds fall inside and between calls.
+        StreamingHistogram folding = new StreamingHistogram(StreamingHistogram.RUN);
+        StreamingHistogram plain = new StreamingHistogram();
+        float[] values = Samples.laplace(21, 1_000_000, 3);
+        int start = 0;
+        for (int size = 1000; start < values.length; size = size * 3 % 150_001 + 1) {
+            float[] call = Arrays.copyOfRange(values, start, Math.min(values.length, start + size));
+            folding.accept(call);
+            plain.accept(call);
+            start += call.length;
+        }
+        assertThat(folding.count()).isEqualTo(plain.count()).isEqualTo(values.length);
+        assertThat(folding.min()).isEqualTo(plain.min());
+        assertThat(folding.max()).isEqualTo(plain.max());
+        assertThat(folding.retainedBins()).isEqualTo(plain.retainedBins());
+        long total = 0;
+        for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+            assertThat(folding.block(b)).as("block %d", b).isEqualTo(plain.block(b));
+            if (plain.block(b) != null) total += Arrays.stream(plain.block(b)).sum();
+        }
+        assertThat(total).isEqualTo(values.length);
+        assertThatThrownBy(() -> new StreamingHistogram(StreamingHistogram.RUN - 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void bitPatternsCountAsTheirFloats() {
+        float[] values = Samples.gaussian(22, 200_000, 4);
+        values[7] = -0f;
+        values[8] = Float.MIN_VALUE;
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) bits[i] = Float.floatToRawIntBits(values[i]);
+        StreamingHistogram fromFloats = new StreamingHistogram();
+        fromFloats.accept(values);
+        StreamingHistogram fromBits = new StreamingHistogram();
+        fromBits.acceptBits(bits, 123_456);
+        fromBits.acceptBits(Arrays.copyOfRange(bits, 123_456, bits.length), bits.length - 123_456);
+        assertThat(fromBits.count()).isEqualTo(fromFloats.count());
+        assertThat(fromBits.min()).isEqualTo(fromFloats.min());
+        assertThat(fromBits.max()).isEqualTo(fromFloats.max());
+        for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+            assertThat(fromBits.block(b)).as("block %d", b).isEqualTo(fromFloats.block(b));
+        }
+        // Each value lands on the counter counterIndex names.
+        StreamingHistogram one = new StreamingHistogram();
+        one.accept(new float[] {-2.5f});
+        int index = StreamingHistogram.counterIndex(-2.5f);
+        long[] block = one.block(index / StreamingHistogram.BLOCK_SIZE);
+        assertThat(block).isNotNull();
+        assertThat(block[index % StreamingHistogram.BLOCK_SIZE]).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedCallCountsNothing() {
+        StreamingHistogram h = new StreamingHistogram();
+        h.accept(new float[] {3f});
+        assertThatThrownBy(() -> h.accept(new float[] {1f, -7f, Float.NaN, 2f}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NaN");
+        assertThat(h.count()).isEqualTo(1);
+        assertThat(h.min()).isEqualTo(3f);
+        assertThat(h.max()).isEqualTo(3f);
+        assertThat(h.signed().total()).isEqualTo(1);
+    }
+
     private static HistogramBins fed(java.util.List<float[]> batches) {
         StreamingHistogram h = new StreamingHistogram();
         batches.forEach(h::accept);
