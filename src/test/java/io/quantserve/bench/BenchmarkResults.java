@@ -9,6 +9,7 @@ import java.util.List;
  * @param machine the machine and runtime versions
  * @param loadAtStart 1-minute load average when the run started
  * @param loadAtEnd 1-minute load average when it ended
+ * @param launcher how the quantize jobs were started ({@link JobLauncher#description()})
  * @param javaOptions extra JVM options given to the quantize jobs (empty: the user's default JVM)
  * @param quantizeOptions extra {@code quantize} options given to the jobs (empty: the default configuration)
  * @param table the issue's model table
@@ -20,6 +21,7 @@ record BenchmarkResults(
         MachineInfo machine,
         double loadAtStart,
         double loadAtEnd,
+        String launcher,
         List<String> javaOptions,
         List<String> quantizeOptions,
         List<CaseResult> table,

@@ -15,12 +15,11 @@ import org.opentest4j.TestAbortedException;
  * then the task metric on the job's fake-quant and INT8 models. A case whose fixture is absent is recorded as skipped,
  * a failing case as failed; neither stops the others.
  *
- * @param jar the {@code quantserve} jar
- * @param javaOptions extra JVM options for the job (empty: the user's default JVM)
+ * @param launcher how the job is started
  * @param quantizeOptions extra {@code quantize} options for every job (empty: the default configuration)
  * @param outDir {@code runs/<case>} receives the job's artefacts and {@code logs/<case>.log} its output
  */
-record BenchmarkRunner(Path jar, List<String> javaOptions, List<String> quantizeOptions, Path outDir) {
+record BenchmarkRunner(JobLauncher launcher, List<String> quantizeOptions, Path outDir) {
     static final String SKIPPED = "skipped: ";
 
     CaseResult run(BenchCase c) {
@@ -62,8 +61,7 @@ record BenchmarkRunner(Path jar, List<String> javaOptions, List<String> quantize
         delete(runDir);
         InferenceFloor.Floor floor = InferenceFloor.measure(model, data, c.batchSize(), batchNum);
         QuantizeJob.Run job = QuantizeJob.run(
-                jar,
-                javaOptions,
+                launcher,
                 quantizeOptions,
                 model,
                 data,

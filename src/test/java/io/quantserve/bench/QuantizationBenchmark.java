@@ -22,8 +22,10 @@ import org.opentest4j.TestAbortedException;
  * ({@link BenchCases}), writes {@code results.md} and {@code results.json} and prints the Markdown. Fails only when a
  * quantize job or an evaluation failed (after writing the results); missed targets are reported, not failed.
  *
- * <p>System properties: {@code quantserve.bench.jar} (default {@code target/quantserve.jar}), {@code
- * quantserve.bench.out} (default {@code target/bench}), {@code quantserve.bench.javaOptions} (extra JVM options for
+ * <p>System properties: {@code quantserve.bench.launcher} ({@code script}, the default: jobs run through {@code
+ * bin/quantserve} as the README tells users to, after one untimed quantize run that lets it record its start-up cache;
+ * {@code jar}: {@code java -jar} on the fat jar), {@code quantserve.bench.jar} (default {@code target/quantserve.jar};
+ * the script always runs the checkout's jar), {@code quantserve.bench.out} (default {@code target/bench}), {@code quantserve.bench.javaOptions} (extra JVM options for
  * the jobs, space-separated), {@code quantserve.bench.quantizeOptions} (extra {@code quantize} options, e.g. {@code
  * --act-algo auto}), {@code quantserve.bench.only} (comma-separated case names, e.g. {@code
  * mnist_cnn,scaling_mnist_1x,scaling_mnist_8x}).
@@ -43,9 +45,16 @@ class QuantizationBenchmark {
 
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         double loadAtStart = MachineInfo.loadAverage();
-        BenchmarkRunner runner =
-                new BenchmarkRunner(jar.toAbsolutePath(), javaOptions, quantizeOptions, out.toAbsolutePath());
+        JobLauncher launcher = switch (System.getProperty("quantserve.bench.launcher", "script")) {
+            case "script" -> JobLauncher.script(Path.of("bin/quantserve").toAbsolutePath(), javaOptions);
+            case "jar" -> JobLauncher.jar(jar.toAbsolutePath(), javaOptions);
+            default ->
+                throw new IllegalArgumentException("quantserve.bench.launcher is script or jar, not "
+                        + System.getProperty("quantserve.bench.launcher"));
+        };
+        BenchmarkRunner runner = new BenchmarkRunner(launcher, quantizeOptions, out.toAbsolutePath());
         warmUpOnnxRuntime();
+        if (launcher.recordsCache()) recordStartUpCache(launcher, out.toAbsolutePath());
         List<CaseResult> table = run(runner, BenchCases.table(), only);
         List<CaseResult> scaling =
                 run(runner, BenchCases.scaling(out.toAbsolutePath().resolve("data")), only);
@@ -54,6 +63,7 @@ class QuantizationBenchmark {
                 MachineInfo.current(),
                 loadAtStart,
                 MachineInfo.loadAverage(),
+                launcher.description(),
                 javaOptions,
                 quantizeOptions,
                 table,
@@ -90,6 +100,27 @@ class QuantizationBenchmark {
         } catch (TestAbortedException absent) {
             System.out.println("bench: no warm-up, " + absent.getMessage());
         }
+    }
+
+    /**
+     * One untimed quantize run (MNIST, one batch), as a user's first run: the launcher extracts the jar and records
+     * its AOT cache, which the measured jobs then start from.
+     */
+    private static void recordStartUpCache(JobLauncher launcher, Path out) {
+        Path model;
+        Path data;
+        try {
+            model = RealModels.mnistCnn();
+            data = ModelDatasets.mnistCnnCalibration(32);
+        } catch (TestAbortedException absent) {
+            System.out.println("bench: no start-up cache recorded first, " + absent.getMessage());
+            return;
+        }
+        Path dir = out.resolve("warm-up");
+        BenchmarkRunner.delete(dir);
+        QuantizeJob.Run run =
+                QuantizeJob.run(launcher, List.of(), model, data, 32, 1, dir.resolve("run"), dir.resolve("job.log"));
+        assertThat(run.exitCode()).as("the untimed first run, see " + run.log()).isZero();
     }
 
     private static List<String> words(String s) {

@@ -12,9 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code quantize} command run the way a user runs it: a separate JVM, {@code java
- * --enable-native-access=ALL-UNNAMED [options] -jar quantserve.jar quantize …}, default configuration (IFMR, every
- * quantizable layer). Its wall time is measured from just before the process starts to its exit; its peak RSS is the
+ * The {@code quantize} command run the way a user runs it: a separate process started by a {@link JobLauncher}
+ * ({@code bin/quantserve quantize …} by default), default configuration (IFMR, every quantizable layer). Its wall time is measured from just before the process starts to its exit; its peak RSS is the
  * kernel's high-water mark {@code VmHWM} of {@code /proc/<pid>/status}, polled every {@value #POLL_MS} ms while it
  * runs (the mark only grows, so the last reading before exit misses at most the last {@value #POLL_MS} ms).
  */
@@ -58,14 +57,12 @@ final class QuantizeJob {
     /**
      * Runs {@code quantize} and waits for it.
      *
-     * @param jar {@code target/quantserve.jar}
-     * @param javaOptions extra JVM options placed before {@code -jar} (empty for the user's default)
+     * @param launcher how the command is started
      * @param quantizeOptions extra options appended to the {@code quantize} command line
      * @param logFile receives standard output, then standard error
      */
     static Run run(
-            Path jar,
-            List<String> javaOptions,
+            JobLauncher launcher,
             List<String> quantizeOptions,
             Path model,
             Path data,
@@ -73,13 +70,8 @@ final class QuantizeJob {
             int batchNum,
             Path outDir,
             Path logFile) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(javaOptions);
+        List<String> command = new ArrayList<>(launcher.prefix());
         command.addAll(List.of(
-                "-jar",
-                jar.toString(),
                 "quantize",
                 "--model",
                 model.toString(),
@@ -98,6 +90,7 @@ final class QuantizeJob {
             Path stderr = logFile.resolveSibling(logFile.getFileName() + ".stderr");
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            builder.environment().putAll(launcher.environment());
             long start = System.nanoTime();
             Process process = builder.start();
             long peakKib = 0;

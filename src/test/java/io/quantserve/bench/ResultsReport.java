@@ -66,6 +66,8 @@ final class ResultsReport {
                         r.quantizeOptions().isEmpty()
                                 ? "default (IFMR, every quantizable layer INT8, asymmetric activations)"
                                 : "default with " + String.join(" ", r.quantizeOptions()))
+                .append("; jobs started by ")
+                .append(r.launcher())
                 .append("; job JVM options: ")
                 .append(r.javaOptions().isEmpty() ? "none (default heap)" : String.join(" ", r.javaOptions()))
                 .append(".\n\n");
@@ -119,11 +121,10 @@ final class ResultsReport {
         }
 
         s.append("\n## How it is measured\n\n");
-        s.append(
-                "- Job: `java --enable-native-access=ALL-UNNAMED -jar target/quantserve.jar quantize --model M --data D"
-                        + " --batch-size B --batch-num N --out DIR` as a separate process. *Whole job*: process start to exit"
-                        + " (JVM start, prepare, calibration, export, verification, report). *Calibration + export*: from the"
-                        + " `prepare` to the `verify` progress line on stderr (0.1 s resolution).\n");
+        s.append("- Job: `" + r.launcher() + " quantize --model M --data D"
+                + " --batch-size B --batch-num N --out DIR` as a separate process. *Whole job*: process start to exit"
+                + " (launcher, JVM start, prepare, calibration, export, verification, report). *Calibration + export*: from the"
+                + " `prepare` to the `verify` progress line on stderr (0.1 s resolution).\n");
         s.append("- Peak RSS: `VmHWM` of `/proc/<pid>/status` (the kernel's high-water mark), polled every "
                 + QuantizeJob.POLL_MS + " ms until the process exits.\n");
         s.append("- fp32 floor: the same calibration batches (file, batch size, count) through the float model in"

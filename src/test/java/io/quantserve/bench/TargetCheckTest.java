@@ -61,6 +61,7 @@ class TargetCheckTest {
                 new MachineInfo("cpu", "avx2", 2, 2, 1024, "1.29.0", "25", "Linux"),
                 1,
                 1,
+                "bin/quantserve",
                 List.of(),
                 List.of(),
                 List.of(skipped),
@@ -68,6 +69,7 @@ class TargetCheckTest {
                 TargetCheck.of(List.of(skipped), List.of())));
         assertThat(markdown)
                 .contains("| yolox_nano | skipped: fixture missing |")
-                .contains("| n/a |");
+                .contains("| n/a |")
+                .contains("- Job: `bin/quantserve quantize --model M");
     }
 }
