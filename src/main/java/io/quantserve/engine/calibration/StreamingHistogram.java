@@ -62,12 +62,10 @@ public final class StreamingHistogram {
     public static final long MAX_RETAINED_BINS = (long) BLOCK_COUNT * BLOCK;
 
     /**
-     * Values indexed per pass of the first loop: the index scratch (256 KiB per counting thread) matches the chunk a
-     * caller streams a tensor through, so a chunk is indexed, checked and counted in one go.
+     * Values indexed per pass of the first loop: a caller streaming a tensor through chunks of this size (256 KiB of
+     * bits plus 256 KiB of index scratch) has each chunk indexed, checked and counted in one go.
      */
-    static final int RUN = 64 * 1024;
-
-    private static final ThreadLocal<int[]> INDICES = ThreadLocal.withInitial(() -> new int[RUN]);
+    public static final int RUN = 64 * 1024;
 
     /**
      * Fold the {@code int} counters into the {@code long} totals before more than this many values have been counted
@@ -150,10 +148,11 @@ public final class StreamingHistogram {
     public void accept(float[] values, int length) {
         Objects.checkFromIndexSize(0, length, values.length);
         int[] bits = new int[Math.min(length, RUN)];
+        int[] indices = new int[bits.length];
         for (int start = 0; start < length; start += bits.length) {
             int n = Math.min(bits.length, length - start);
             for (int i = 0; i < n; i++) bits[i] = Float.floatToRawIntBits(values[start + i]);
-            acceptBits(bits, n);
+            acceptBits(bits, n, indices);
         }
     }
 
@@ -163,11 +162,15 @@ public final class StreamingHistogram {
      * counts all its values or, when one is NaN or infinite, throws having counted none of them (for {@code length}
      * up to {@link #RUN}; a longer call is counted and checked {@link #RUN} values at a time).
      *
+     * @param indices scratch of at least {@code min(length, RUN)} ints, overwritten (a caller counting many tensors
+     *     keeps one per thread instead of allocating it per call)
      * @throws IllegalArgumentException on NaN or infinity (the calibrator reports them as the layer's error)
      */
-    public void acceptBits(int[] bits, int length) {
+    public void acceptBits(int[] bits, int length, int[] indices) {
         Objects.checkFromIndexSize(0, length, bits.length);
-        int[] indices = INDICES.get();
+        if (indices.length < Math.min(length, RUN)) {
+            throw new IllegalArgumentException(indices.length + " ints of index scratch for " + length + " values");
+        }
         if (length <= RUN) {
             countRun(bits, length, indices);
             return;

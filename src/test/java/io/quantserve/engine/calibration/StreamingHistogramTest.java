@@ -199,8 +199,12 @@ class StreamingHistogramTest {
         StreamingHistogram fromFloats = new StreamingHistogram();
         fromFloats.accept(values);
         StreamingHistogram fromBits = new StreamingHistogram();
-        fromBits.acceptBits(bits, 123_456);
-        fromBits.acceptBits(Arrays.copyOfRange(bits, 123_456, bits.length), bits.length - 123_456);
+        int[] scratch = new int[StreamingHistogram.RUN];
+        fromBits.acceptBits(bits, 123_456, scratch);
+        fromBits.acceptBits(Arrays.copyOfRange(bits, 123_456, bits.length), bits.length - 123_456, scratch);
+        assertThatThrownBy(() -> fromBits.acceptBits(bits, 10, new int[9]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index scratch");
         assertThat(fromBits.count()).isEqualTo(fromFloats.count());
         assertThat(fromBits.min()).isEqualTo(fromFloats.min());
         assertThat(fromBits.max()).isEqualTo(fromFloats.max());
