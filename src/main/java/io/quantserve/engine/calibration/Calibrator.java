@@ -192,7 +192,7 @@ public final class Calibrator {
         } else {
             float[] f = v.toFloats();
             checkFinite(f, f.length, tensor, layers, batch);
-            histogram.accept(f);
+            histogram.accept(f, f.length, scratch.chunk(), scratch.indices());
             for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
         }
     }

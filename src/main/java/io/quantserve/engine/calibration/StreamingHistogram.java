@@ -146,11 +146,24 @@ public final class StreamingHistogram {
      * @throws IllegalArgumentException on NaN or infinity (the calibrator reports them as the layer's error)
      */
     public void accept(float[] values, int length) {
+        int scratch = Math.max(1, Math.min(length, RUN));
+        accept(values, length, new int[scratch], new int[scratch]);
+    }
+
+    /**
+     * Counts the first {@code length} of {@code values} through caller-owned scratch (a caller counting many tensors
+     * keeps one pair per thread instead of allocating it per call).
+     *
+     * @param bits scratch for the values' bit patterns, overwritten; any positive length
+     * @param indices scratch of at least {@code min(bits.length, RUN)} ints, overwritten
+     * @throws IllegalArgumentException on NaN or infinity (the calibrator reports them as the layer's error)
+     */
+    public void accept(float[] values, int length, int[] bits, int[] indices) {
         Objects.checkFromIndexSize(0, length, values.length);
-        int[] bits = new int[Math.min(length, RUN)];
-        int[] indices = new int[bits.length];
-        for (int start = 0; start < length; start += bits.length) {
-            int n = Math.min(bits.length, length - start);
+        int step = Math.min(bits.length, RUN);
+        if (step == 0) throw new IllegalArgumentException("no scratch for the bit patterns");
+        for (int start = 0; start < length; start += step) {
+            int n = Math.min(step, length - start);
             for (int i = 0; i < n; i++) bits[i] = Float.floatToRawIntBits(values[start + i]);
             acceptBits(bits, n, indices);
         }

@@ -211,6 +211,13 @@ class StreamingHistogramTest {
         for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
             assertThat(fromBits.block(b)).as("block %d", b).isEqualTo(fromFloats.block(b));
         }
+        // Through caller-owned scratch smaller than the values: the same counts.
+        StreamingHistogram viaScratch = new StreamingHistogram();
+        viaScratch.accept(values, values.length, new int[1000], new int[1000]);
+        assertThat(viaScratch.count()).isEqualTo(fromFloats.count());
+        for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+            assertThat(viaScratch.block(b)).as("block %d", b).isEqualTo(fromFloats.block(b));
+        }
         // Each value lands on the counter counterIndex names.
         StreamingHistogram one = new StreamingHistogram();
         one.accept(new float[] {-2.5f});
