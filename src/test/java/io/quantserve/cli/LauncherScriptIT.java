@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,9 +46,16 @@ class LauncherScriptIT {
         Path model = RealModels.mnistCnn();
         Path data = ModelDatasets.mnistCnnCalibration(32);
 
+        // Two first starts at once: one extracts while the other waits for it, and both run.
+        CompletableFuture<Result> other = CompletableFuture.supplyAsync(() -> runUnchecked(Map.of(), "--version"));
         Result version = run(Map.of(), "--version");
-        assertThat(version.exitCode()).as(version.stderr()).isZero();
-        assertThat(version.stdout()).startsWith("quantserve ");
+        for (Result r : List.of(version, other.join())) {
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).startsWith("quantserve ");
+        }
+        assertThat(ROOT.resolve("target/launcher.lock"))
+                .as("the extraction lock is released")
+                .doesNotExist();
         assertThat(CLI.resolve("quantserve.jar"))
                 .as("the extracted application jar")
                 .isRegularFile();
@@ -111,6 +119,14 @@ class LauncherScriptIT {
 
     private static JsonNode json(String stdout) {
         return JsonMapper.builder().build().readTree(stdout);
+    }
+
+    private static Result runUnchecked(Map<String, String> environment, String... args) {
+        try {
+            return run(environment, args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Result run(Map<String, String> environment, String... args) throws Exception {
