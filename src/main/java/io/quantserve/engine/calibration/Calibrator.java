@@ -191,15 +191,13 @@ public final class Calibrator {
             }
         } else {
             float[] f = v.toFloats();
-            checkFinite(f, f.length, tensor, layers, batch);
-            histogram.accept(f, f.length, scratch.chunk(), scratch.indices());
+            // As above, the histogram's own check is the only pass for NaN and infinity; sinks see only finite values.
+            try {
+                histogram.accept(f, f.length, scratch.chunk(), scratch.indices());
+            } catch (IllegalArgumentException nonFinite) {
+                throw nonFinite(tensor, layers, batch);
+            }
             for (CalibrationSink sink : tensorSinks) sink.accept(v.shape(), f);
-        }
-    }
-
-    private static void checkFinite(float[] f, int length, String tensor, List<String> layers, int batch) {
-        for (int i = 0; i < length; i++) {
-            if (!Float.isFinite(f[i])) throw nonFinite(tensor, layers, batch);
         }
     }
 
