@@ -51,9 +51,8 @@ final class StatisticsCodec {
             out.varint(h.count());
             out.u32(Float.floatToRawIntBits(h.min()));
             out.u32(Float.floatToRawIntBits(h.max()));
-            int allocated = 0;
-            for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) if (h.block(b) != null) allocated++;
-            out.varint(allocated);
+            // The allocated blocks, counted without block(b), which sums pending counters into a copy.
+            out.varint(Math.toIntExact(h.retainedBins() / StreamingHistogram.BLOCK_SIZE));
             for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
                 long[] block = h.block(b);
                 if (block == null) continue;
