@@ -1,13 +1,9 @@
 package io.quantserve.bench;
 
 import io.quantserve.engine.calibration.data.CalibrationData;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.quantserve.testing.Folders;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -58,7 +54,7 @@ record BenchmarkRunner(JobLauncher launcher, List<String> quantizeOptions, Path 
         int samples = Math.toIntExact(Math.min((long) c.batchSize() * batchNum, samples(data)));
         String modelName = model.getFileName().toString();
         Path runDir = outDir.resolve("runs").resolve(c.name());
-        delete(runDir);
+        Folders.deleteTree(runDir);
         InferenceFloor.Floor floor = InferenceFloor.measure(model, data, c.batchSize(), batchNum);
         QuantizeJob.Run job = QuantizeJob.run(
                 launcher,
@@ -95,15 +91,6 @@ record BenchmarkRunner(JobLauncher launcher, List<String> quantizeOptions, Path 
             return d.describe()
                     .sampleCount()
                     .orElseThrow(() -> new IllegalStateException(data + ": arrays disagree on the sample count"));
-        }
-    }
-
-    static void delete(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("deleting " + dir, e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.quantserve.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantserve.testing.Folders;
 import io.quantserve.testing.ModelDatasets;
 import io.quantserve.testing.RealModels;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ class QuantizationBenchmark {
             return;
         }
         Path dir = out.resolve("warm-up");
-        BenchmarkRunner.delete(dir);
+        Folders.deleteTree(dir);
         QuantizeJob.Run run =
                 QuantizeJob.run(launcher, List.of(), model, data, 32, 1, dir.resolve("run"), dir.resolve("job.log"));
         assertThat(run.exitCode()).as("the untimed first run, see " + run.log()).isZero();

@@ -2,6 +2,7 @@ package io.quantserve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantserve.testing.Folders;
 import io.quantserve.testing.ModelDatasets;
 import io.quantserve.testing.RealModels;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,11 +34,11 @@ class LauncherScriptIT {
     private record Result(int exitCode, String stdout, String stderr) {}
 
     @BeforeAll
-    static void startAfresh() throws IOException {
+    static void startAfresh() {
         assertThat(ROOT.resolve("target/quantserve.jar"))
                 .as("packaged before this test")
                 .isRegularFile();
-        deleteTree(CLI);
+        Folders.deleteTree(CLI);
     }
 
     @Test
@@ -154,13 +154,6 @@ class LauncherScriptIT {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }
