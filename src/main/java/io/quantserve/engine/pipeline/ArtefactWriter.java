@@ -15,6 +15,7 @@ import io.quantserve.engine.export.RecordFile;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.report.QualityReport;
 import io.quantserve.engine.report.QualityReports;
 import io.quantserve.engine.report.ReportInput;
 import io.quantserve.engine.runtime.InferenceSession;
@@ -35,10 +36,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Export → verify → report → publish: writes the config, record and the three models into a staging folder, checks
- * them (every model loads in ONNX Runtime; the deploy model's integer reference matches the fake-quant model on the
- * retained calibration batches, or a fake-quant model of the deploy model's own factors where those differ
- * ({@link DeployLayers}); the INT8 model agrees with the fake-quant model), writes the quality report
- * ({@link QualityReports}), the manifest last and only then publishes. Any failure leaves the output folder as it was.
+ * them (every model loads in ONNX Runtime; the prepared float model gives the original's outputs; the deploy model's
+ * integer reference matches the fake-quant model on the retained calibration batches, or a fake-quant model of the
+ * deploy model's own factors where those differ ({@link DeployLayers}); the INT8 model agrees with the fake-quant
+ * model), writes the quality report ({@link QualityReports}), the manifest last and only then publishes. The checks
+ * run on the report replay's runs of the prepared and fake-quant models ({@link ReplayChecks}), so no model runs
+ * twice on the same samples. Any failure leaves the output folder as it was.
  */
 final class ArtefactWriter {
     /** Absolute tolerance of the deploy ↔ fake-quant parity, in output units. */
@@ -98,54 +101,38 @@ final class ArtefactWriter {
             ModelIo.save(int8, out.file(int8Name));
 
             progress.stage("verify");
+            QualityReport report;
             ParityReport parity = null;
+            ReportInput reportInput = new ReportInput(
+                    base,
+                    options.mode(),
+                    options.activationAlgorithm(),
+                    fused,
+                    fake,
+                    layers,
+                    options.floatLayers(),
+                    feeds,
+                    notesOut);
             if (feeds.isEmpty()) {
                 loads(out.file(fakeName));
                 loads(out.file(int8Name));
                 notesOut.add("no data given: exported models were loaded but not run");
+                progress.stage("report");
+                report = QualityReports.build(reportInput, scratch.path()).withNotes(notesOut);
             } else {
-                notesOut.add("prepared float model vs original: max abs diff "
-                        + PreparationCheck.verify(inputs.model(), fused, feeds, scratch.path()));
-                Path parityReference = out.file(fakeName);
-                if (deployLayers != layers) {
-                    parityReference = scratch.path().resolve("deploy_reference_fake_quant.onnx");
-                    ModelIo.save(FakeQuantExporter.export(fused, deployLayers), parityReference);
-                    notesOut.add("deploy model: Gemm/MatMul weights per tensor (matmul_channel_wise portable); its"
-                            + " parity is checked against a fake-quant model with the same factors");
+                try (ReplayChecks checks = ReplayChecks.open(
+                        inputs.model(),
+                        deployLayers == layers ? deploy : null,
+                        fake,
+                        out.file(int8Name),
+                        scratch.path())) {
+                    progress.stage("report");
+                    report = QualityReports.build(reportInput, scratch.path(), checks);
+                    parity = checkedParity(checks, fused, deploy, deployLayers, feeds, notesOut);
                 }
-                parity = DeployParityCheck.check(out.file(deployName), parityReference, feeds, PARITY_TOLERANCE);
-                if (!parity.passed()) {
-                    throw new QuantServeException(
-                            "verification-failed",
-                            "the deploy model's integer reference differs from the fake-quant model by "
-                                    + parity.maxAbsDiff() + " (tolerance " + PARITY_TOLERANCE + ")");
-                }
-                notesOut.add("deploy parity: max |deploy - fake_quant| = " + parity.maxAbsDiff() + " over "
-                        + parity.samples() + " batch(es)"
-                        + (parity.integerExact()
-                                ? ""
-                                : "; float accumulation may round in "
-                                        + parity.inexactLayers().size() + " layer(s)"));
-                notesOut.add("int8 model: max |int8 - fake_quant| = "
-                        + Int8Agreement.maxAbsDiff(out.file(int8Name), out.file(fakeName), feeds));
+                report = report.withNotes(notesOut);
             }
-
-            progress.stage("report");
-            QualityReports.write(
-                    QualityReports.build(
-                            new ReportInput(
-                                    base,
-                                    options.mode(),
-                                    options.activationAlgorithm(),
-                                    fused,
-                                    fake,
-                                    layers,
-                                    options.floatLayers(),
-                                    feeds,
-                                    notesOut),
-                            scratch.path()),
-                    out.file(QualityReports.JSON_FILE),
-                    out.file(QualityReports.HTML_FILE));
+            QualityReports.write(report, out.file(QualityReports.JSON_FILE), out.file(QualityReports.HTML_FILE));
 
             Manifest manifest = new Manifest(0).options(options);
             manifest.input("model", inputs.model());
@@ -180,6 +167,42 @@ final class ArtefactWriter {
                     notesOut,
                     parity);
         }
+    }
+
+    /**
+     * The checks' results after the replay, as notes; throws when the prepared model or the deploy model fails its
+     * check. Where the deploy model's factors differ from the fake-quant model's ({@link DeployLayers}), its parity
+     * is checked here against a fake-quant model of its own factors.
+     */
+    private static ParityReport checkedParity(
+            ReplayChecks checks,
+            OnnxModel fused,
+            OnnxModel deploy,
+            List<LayerQuantization> deployLayers,
+            List<Map<String, Tensor>> feeds,
+            List<String> notes) {
+        notes.add("prepared float model vs original: max abs diff " + checks.preparationDiff());
+        ParityReport parity = checks.parity(PARITY_TOLERANCE, feeds.size());
+        if (parity == null) {
+            notes.add("deploy model: Gemm/MatMul weights per tensor (matmul_channel_wise portable); its parity is"
+                    + " checked against a fake-quant model with the same factors");
+            parity = DeployParityCheck.check(
+                    deploy, FakeQuantExporter.export(fused, deployLayers), feeds, PARITY_TOLERANCE);
+        }
+        if (!parity.passed()) {
+            throw new QuantServeException(
+                    "verification-failed",
+                    "the deploy model's integer reference differs from the fake-quant model by " + parity.maxAbsDiff()
+                            + " (tolerance " + PARITY_TOLERANCE + ")");
+        }
+        notes.add("deploy parity: max |deploy - fake_quant| = " + parity.maxAbsDiff() + " over " + parity.samples()
+                + " batch(es)"
+                + (parity.integerExact()
+                        ? ""
+                        : "; float accumulation may round in "
+                                + parity.inexactLayers().size() + " layer(s)"));
+        notes.add("int8 model: max |int8 - fake_quant| = " + checks.int8Diff());
+        return parity;
     }
 
     private static void loads(Path model) {

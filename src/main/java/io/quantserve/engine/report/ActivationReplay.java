@@ -14,6 +14,7 @@ import io.quantserve.engine.quant.LayerQuantization;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.ReusedOutputs;
 import io.quantserve.engine.runtime.SessionSettings;
+import io.quantserve.engine.tensor.FloatArrays;
 import io.quantserve.engine.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Measures the activation side of every layer on the retained calibration batches, with one run of two models per
@@ -37,11 +39,14 @@ import java.util.stream.IntStream;
  */
 final class ActivationReplay {
     /**
-     * Optimised sessions: the exposed tensors are graph outputs, which ONNX Runtime computes as written, and the
-     * optimised fake-quant graph runs about twice as fast on the real models as the unoptimised one. Every run is
-     * followed by the Java comparisons of its outputs, so ONNX Runtime's threads must not spin between runs.
+     * The float model's session is optimised: the exposed tensors are graph outputs, which ONNX Runtime computes as
+     * written. The fake-quant model's is not, so that its outputs are exactly what the deploy parity check compares
+     * with ({@link ReplayListener}); optimisation could fold a dequantization scale into a layer's weights. Every run
+     * is followed by the Java comparisons of its outputs, so ONNX Runtime's threads must not spin between runs.
      */
-    private static final SessionSettings SETTINGS = SessionSettings.interleaved();
+    private static final SessionSettings FLOAT_SETTINGS = SessionSettings.interleaved();
+
+    private static final SessionSettings FAKE_QUANT_SETTINGS = new SessionSettings(0, false, true, false);
 
     /** Samples per run when a batch can be split ({@link SampleChunks}): bounds the exposed activations held. */
     static final int SAMPLES_PER_RUN = 1;
@@ -67,25 +72,39 @@ final class ActivationReplay {
             String fakeOutput,
             String aloneOutput,
             Measured measured) {
-        /** Counts one run's values into the layer's accumulators. */
-        void measure(Map<String, Tensor> feed, Map<String, Tensor> floatRun, Map<String, Tensor> fakeRun) {
+        /** Counts one run's values into the layer's accumulators, reading them into arrays from {@code arrays}. */
+        void measure(
+                Map<String, Tensor> feed,
+                Map<String, Tensor> floatRun,
+                Map<String, Tensor> fakeRun,
+                FloatArrays arrays) {
             Tensor x = fed ? feed.get(input) : floatRun.get(input);
             if (x == null) {
                 throw new InvalidDataException(
                         "replay batch lacks the model input '" + input + "' of layer '" + layer + "'");
             }
-            measured.input().accept(x.toFloats());
-            measured.output().add(floatRun.get(floatOutput), fakeRun.get(fakeOutput), floatRun.get(aloneOutput));
+            float[] values = arrays.read(x);
+            try {
+                measured.input().accept(values, Math.toIntExact(x.size()));
+            } finally {
+                arrays.release(values);
+            }
+            measured.output()
+                    .add(floatRun.get(floatOutput), fakeRun.get(fakeOutput), floatRun.get(aloneOutput), arrays);
         }
     }
 
-    /** Replays {@code feeds}; returns layer name → its measurements, in the order of {@code layers}. */
+    /**
+     * Replays {@code feeds}, showing each run to {@code listener}; returns layer name → its measurements, in the
+     * order of {@code layers}.
+     */
     static Map<String, Measured> run(
             OnnxModel floatModel,
             OnnxModel fakeQuant,
             List<LayerQuantization> layers,
             List<Map<String, Tensor>> feeds,
-            Path scratch) {
+            Path scratch,
+            ReplayListener listener) {
         LayerTwins.Probe probe = LayerTwins.build(floatModel, layers, "_isolated");
         Set<String> graphInputs = new HashSet<>();
         floatModel.proto().getGraph().getInputList().forEach(v -> graphInputs.add(v.getName()));
@@ -93,6 +112,8 @@ final class ActivationReplay {
         Map<String, String> outputOf = new LinkedHashMap<>();
         Set<String> probeTensors = new LinkedHashSet<>();
         Set<String> fakeTensors = new LinkedHashSet<>();
+        List<String> floatGraphOutputs = graphOutputs(floatModel);
+        List<String> fakeGraphOutputs = graphOutputs(fakeQuant);
         Map<String, Measured> measured = new LinkedHashMap<>();
         for (LayerQuantization lq : layers) {
             QuantizableLayer l = lq.layer();
@@ -111,13 +132,15 @@ final class ActivationReplay {
             Path fakeFile = dir.resolve("fake_quant_with_layer_outputs.onnx");
             ModelIo.save(probe.model().withProto(probeTaps.model()), probeFile);
             ModelIo.save(fakeQuant.withProto(fakeTaps.model()), fakeFile);
-            List<String> probeOutputs =
-                    probeTaps.outputs().values().stream().distinct().toList();
-            List<String> fakeOutputs =
-                    fakeTaps.outputs().values().stream().distinct().toList();
+            List<String> probeOutputs = Stream.concat(floatGraphOutputs.stream(), probeTaps.outputs().values().stream())
+                    .distinct()
+                    .toList();
+            List<String> fakeOutputs = Stream.concat(fakeGraphOutputs.stream(), fakeTaps.outputs().values().stream())
+                    .distinct()
+                    .toList();
             boolean reuse = !GraphScopes.hasSubgraphs(probeTaps.model()) && !GraphScopes.hasSubgraphs(fakeTaps.model());
-            try (InferenceSession floatSession = InferenceSession.open(probeFile, SETTINGS);
-                    InferenceSession fakeSession = InferenceSession.open(fakeFile, SETTINGS);
+            try (InferenceSession floatSession = InferenceSession.open(probeFile, FLOAT_SETTINGS);
+                    InferenceSession fakeSession = InferenceSession.open(fakeFile, FAKE_QUANT_SETTINGS);
                     ReusedOutputs floatRun = floatSession.reusingOutputs(reuse);
                     ReusedOutputs fakeRun = fakeSession.reusingOutputs(reuse)) {
                 List<Taps> taps = new ArrayList<>();
@@ -134,6 +157,7 @@ final class ActivationReplay {
                             probeTaps.outputs().get(probe.twinOutputs().get(l.name())),
                             measured.get(l.name())));
                 }
+                FloatArrays arrays = new FloatArrays();
                 List<Map<String, Tensor>> runs = new ArrayList<>();
                 for (Map<String, Tensor> batch : feeds) {
                     runs.addAll(SampleChunks.split(batch, floatSession.inputs(), SAMPLES_PER_RUN));
@@ -146,7 +170,7 @@ final class ActivationReplay {
                     RuntimeException[] failures = new RuntimeException[taps.size()];
                     IntStream.range(0, taps.size()).parallel().forEach(i -> {
                         try {
-                            taps.get(i).measure(feed, f, q);
+                            taps.get(i).measure(feed, f, q, arrays);
                         } catch (RuntimeException e) {
                             failures[i] = e;
                         }
@@ -154,10 +178,17 @@ final class ActivationReplay {
                     for (RuntimeException failure : failures) {
                         if (failure != null) throw failure;
                     }
+                    listener.ran(feed, f, q);
                 }
             }
         }
         return measured;
+    }
+
+    private static List<String> graphOutputs(OnnxModel model) {
+        return model.proto().getGraph().getOutputList().stream()
+                .map(v -> v.getName())
+                .toList();
     }
 
     /** The layer node's first output in its own scope: the tensor both models compute under that name. */

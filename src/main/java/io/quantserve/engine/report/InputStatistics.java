@@ -41,7 +41,13 @@ final class InputStatistics {
 
     /** Counts one batch of values; NaN and infinities are counted apart and kept out of the statistics. */
     void accept(float[] batch) {
-        for (float f : batch) {
+        accept(batch, batch.length);
+    }
+
+    /** Counts the first {@code length} values of {@code batch}, as {@link #accept(float[])} does. */
+    void accept(float[] batch, int length) {
+        for (int i = 0; i < length; i++) {
+            float f = batch[i];
             if (!Float.isFinite(f)) {
                 nonFinite++;
                 continue;

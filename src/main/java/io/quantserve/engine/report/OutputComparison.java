@@ -1,5 +1,6 @@
 package io.quantserve.engine.report;
 
+import io.quantserve.engine.tensor.FloatArrays;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.engine.verify.MetricsAccumulator;
 import io.quantserve.engine.verify.OutputMetrics;
@@ -31,27 +32,42 @@ final class OutputComparison {
      * @param reference the float model's output
      * @param fakeQuant the fake-quant model's output
      * @param alone the output of the layer quantized alone on the float input
+     * @param arrays where the values are read into
      */
-    void add(Tensor reference, Tensor fakeQuant, Tensor alone) {
+    void add(Tensor reference, Tensor fakeQuant, Tensor alone, FloatArrays arrays) {
         if (reference.size() == 0) return;
-        float[] ref = reference.toFloats();
-        for (float f : ref) {
-            if (!Float.isFinite(f)) {
-                nonFinite = true;
-                return;
+        float[] ref = arrays.read(reference);
+        try {
+            int n = Math.toIntExact(reference.size());
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(ref[i])) {
+                    nonFinite = true;
+                    return;
+                }
             }
+            if (inModelMismatch == null) {
+                inModelMismatch = addTo(inModel, reference, ref, fakeQuant, "fake-quant", arrays);
+            }
+            if (isolatedMismatch == null) {
+                isolatedMismatch = addTo(isolated, reference, ref, alone, "isolated", arrays);
+            }
+        } finally {
+            arrays.release(ref);
         }
-        if (inModelMismatch == null) inModelMismatch = addTo(inModel, reference, ref, fakeQuant, "fake-quant");
-        if (isolatedMismatch == null) isolatedMismatch = addTo(isolated, reference, ref, alone, "isolated");
     }
 
     private @Nullable String addTo(
-            MetricsAccumulator acc, Tensor reference, float[] ref, Tensor candidate, String what) {
+            MetricsAccumulator acc, Tensor reference, float[] ref, Tensor candidate, String what, FloatArrays arrays) {
         if (!Arrays.equals(reference.shape(), candidate.shape())) {
             return "the " + what + " output has shape " + Arrays.toString(candidate.shape()) + ", the float one "
                     + Arrays.toString(reference.shape()) + " (control flow took another path)";
         }
-        acc.add(reference.shape(), ref, candidate.toFloats());
+        float[] values = arrays.read(candidate);
+        try {
+            acc.add(reference.shape(), ref, values, Math.toIntExact(reference.size()));
+        } finally {
+            arrays.release(values);
+        }
         return null;
     }
 

@@ -35,6 +35,12 @@ public record QualityReport(
     /** The current {@link #schemaVersion}. */
     public static final int SCHEMA_VERSION = 1;
 
+    /** This report with {@code notes} in place of its own (notes written after the replay, such as its checks'). */
+    public QualityReport withNotes(List<String> notes) {
+        return new QualityReport(
+                schemaVersion, model, mode, activationAlgorithm, replay, layers, sensitivity, floatLayers, notes);
+    }
+
     public QualityReport {
         layers = List.copyOf(layers);
         floatLayers = List.copyOf(floatLayers);

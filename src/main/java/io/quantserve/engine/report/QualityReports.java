@@ -29,9 +29,19 @@ public final class QualityReports {
      * @param scratch a folder for the temporary models of the replay (removed again before returning)
      */
     public static QualityReport build(ReportInput in, Path scratch) {
+        return build(in, scratch, ReplayListener.NONE);
+    }
+
+    /**
+     * Builds the report and shows each run of its replay to {@code listener}, which sees no run when there are no
+     * feeds.
+     *
+     * @param scratch a folder for the temporary models of the replay (removed again before returning)
+     */
+    public static QualityReport build(ReportInput in, Path scratch, ReplayListener listener) {
         boolean replay = !in.feeds().isEmpty();
         Map<String, ActivationReplay.Measured> measured = replay
-                ? ActivationReplay.run(in.floatModel(), in.fakeQuantModel(), in.layers(), in.feeds(), scratch)
+                ? ActivationReplay.run(in.floatModel(), in.fakeQuantModel(), in.layers(), in.feeds(), scratch, listener)
                 : Map.of();
         String missing = replay
                 ? "the layer computed nothing in the replayed batches (e.g. an If branch not taken)"

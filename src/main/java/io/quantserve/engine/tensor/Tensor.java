@@ -98,11 +98,26 @@ public final class Tensor {
 
     /** Elements widened or narrowed to float; integer types convert exactly below 2^24. */
     public float[] toFloats() {
+        float[] out = new float[Math.toIntExact(size())];
+        copyFloats(out);
+        return out;
+    }
+
+    /**
+     * Writes the elements, converted as {@link #toFloats()} does, to the start of {@code out}, so that a caller
+     * reading many tensors can reuse one array instead of allocating one per tensor.
+     *
+     * @return the number of elements written, {@link #size()}
+     * @throws IllegalArgumentException when {@code out} is shorter than {@link #size()}
+     */
+    public int copyFloats(float[] out) {
         int n = Math.toIntExact(size());
-        float[] out = new float[n];
+        if (out.length < n) {
+            throw new IllegalArgumentException("array of " + out.length + " floats for a tensor of " + n + " elements");
+        }
         ByteBuffer b = data();
         switch (type) {
-            case FLOAT -> b.asFloatBuffer().get(out);
+            case FLOAT -> b.asFloatBuffer().get(out, 0, n);
             case DOUBLE -> {
                 for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(i * 8);
             }
@@ -131,7 +146,7 @@ public final class Tensor {
                 for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(i * 2));
             }
         }
-        return out;
+        return n;
     }
 
     /** Elements as longs; only for integer and bool types. */

@@ -73,27 +73,100 @@ public final class DeployParityCheck {
     /** Lowers {@code deploy} into {@code dir} and runs it beside the fake_quant model file. */
     private static ParityReport run(
             OnnxModel deploy, Path fake, List<Map<String, Tensor>> feeds, double tolerance, ScratchFolder dir) {
-        DeployLowering.Lowered lowered = DeployLowering.lower(deploy);
-        Path reference = dir.resolve("deploy_reference.onnx");
-        ModelIo.save(lowered.model(), reference);
-        try (InferenceSession ref = InferenceSession.open(reference, SETTINGS);
+        try (Reference ref = Reference.open(deploy, dir.path());
                 InferenceSession fq = InferenceSession.open(fake, SETTINGS)) {
-            List<String> names = ref.outputs().stream().map(ValueSpec::name).toList();
             List<String> fakeNames = fq.outputs().stream().map(ValueSpec::name).toList();
-            if (!new HashSet<>(names).equals(new HashSet<>(fakeNames))) {
-                throw new InvalidModelException(
-                        "the deploy model's outputs " + names + " differ from the fake_quant model's " + fakeNames);
+            ref.requireOutputs(fakeNames);
+            for (Map<String, Tensor> feed : feeds) ref.compare(feed, fq.run(feed, fakeNames));
+            return ref.report(tolerance, feeds.size());
+        }
+    }
+
+    /**
+     * The deploy model's integer reference, opened once and compared run by run with fake_quant outputs that the
+     * caller computed: a caller that runs the fake_quant model anyway (the quality report's replay) need not run it
+     * a second time. Those outputs must come from a session without graph optimisations, as {@link #check} uses.
+     */
+    public static final class Reference implements AutoCloseable {
+        private final ScratchFolder dir;
+        private final InferenceSession session;
+        private final List<AccumulationBound> accumulation;
+        private final List<String> names;
+        private final Comparison[] comparisons;
+
+        private Reference(ScratchFolder dir, InferenceSession session, List<AccumulationBound> accumulation) {
+            this.dir = dir;
+            this.session = session;
+            this.accumulation = accumulation;
+            this.names = session.outputs().stream().map(ValueSpec::name).toList();
+            this.comparisons = names.stream().map(Comparison::new).toArray(Comparison[]::new);
+        }
+
+        /**
+         * Lowers {@code deploy} ({@link DeployLowering}) and opens its reference.
+         *
+         * @param scratch where the lowered model's file is kept until {@link #close}
+         */
+        public static Reference open(OnnxModel deploy, Path scratch) {
+            DeployLowering.Lowered lowered = DeployLowering.lower(deploy);
+            ScratchFolder dir = ScratchFolder.under(scratch, "deploy-reference");
+            try {
+                Path file = dir.resolve("deploy_reference.onnx");
+                ModelIo.save(lowered.model(), file);
+                return new Reference(dir, InferenceSession.open(file, SETTINGS), lowered.accumulation());
+            } catch (RuntimeException e) {
+                dir.close();
+                throw e;
             }
-            Comparison[] comparisons = new Comparison[names.size()];
-            for (int i = 0; i < comparisons.length; i++) comparisons[i] = new Comparison(names.get(i));
-            for (Map<String, Tensor> feed : feeds) {
-                Map<String, Tensor> a = ref.run(feed, names);
-                Map<String, Tensor> b = fq.run(feed, names);
-                for (Comparison c : comparisons) c.add(a.get(c.name), b.get(c.name));
+        }
+
+        /** The reference's graph outputs: those {@link #compare} needs from the fake_quant model. */
+        public List<String> outputs() {
+            return names;
+        }
+
+        /**
+         * @throws InvalidModelException when the fake_quant model's outputs are not the deploy model's
+         */
+        public void requireOutputs(List<String> fakeQuantOutputs) {
+            if (!new HashSet<>(names).equals(new HashSet<>(fakeQuantOutputs))) {
+                throw new InvalidModelException("the deploy model's outputs " + names
+                        + " differ from the fake_quant model's " + fakeQuantOutputs);
             }
+        }
+
+        /**
+         * Runs the reference on {@code feed} and compares each graph output with the fake_quant model's.
+         *
+         * @param fakeQuant the fake_quant model's outputs on {@code feed}, by name; read during the call only
+         * @throws InvalidModelException when an output's shape differs between the two models
+         */
+        public void compare(Map<String, Tensor> feed, Map<String, Tensor> fakeQuant) {
+            Map<String, Tensor> a = session.run(feed, names);
+            for (Comparison c : comparisons) {
+                Tensor b = fakeQuant.get(c.name);
+                if (b == null) {
+                    throw new InvalidModelException(
+                            "the fake_quant run lacks the deploy model's output '" + c.name + "'");
+                }
+                c.add(a.get(c.name), b);
+            }
+        }
+
+        /** The differences so far, judged against {@code tolerance}; {@code samples} is the number of feeds compared. */
+        public ParityReport report(double tolerance, int samples) {
             List<OutputParity> outputs =
                     Stream.of(comparisons).map(Comparison::result).toList();
-            return new ParityReport(tolerance, feeds.size(), outputs, lowered.accumulation());
+            return new ParityReport(tolerance, samples, outputs, accumulation);
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } finally {
+                dir.close();
+            }
         }
     }
 

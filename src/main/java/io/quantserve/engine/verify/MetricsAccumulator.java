@@ -45,8 +45,20 @@ public final class MetricsAccumulator {
             throw new IllegalArgumentException(
                     "output '" + output + "': reference has " + r.length + " elements, candidate " + c.length);
         }
+        add(shape, r, c, r.length);
+    }
+
+    /**
+     * Adds one batch whose {@code length} values are the first of {@code r} and {@code c} (arrays reused across
+     * batches may be longer).
+     */
+    public void add(long[] shape, float[] r, float[] c, int length) {
+        if (r.length < length || c.length < length) {
+            throw new IllegalArgumentException(
+                    "output '" + output + "': " + length + " elements in arrays of " + r.length + " and " + c.length);
+        }
         int n = shape.length == 0 ? 1 : (int) Math.max(1, shape[0]);
-        int per = n == 0 ? 0 : r.length / n;
+        int per = n == 0 ? 0 : length / n;
         for (int s = 0; s < n; s++) {
             double dot = 0, nr = 0, nc = 0;
             for (int i = s * per; i < (s + 1) * per; i++) {
@@ -68,7 +80,7 @@ public final class MetricsAccumulator {
         }
         if (top1 && shape.length >= 1 && shape[shape.length - 1] > 1) {
             int last = (int) shape[shape.length - 1];
-            for (int row = 0; row < r.length / last; row++) {
+            for (int row = 0; row < length / last; row++) {
                 if (argmax(r, row * last, last) == argmax(c, row * last, last)) agree++;
                 argmaxRows++;
             }

@@ -20,6 +20,7 @@ import io.quantserve.testing.SampleModels;
 import io.quantserve.testing.TinyModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,19 @@ class QuantizationPipelineTest {
         assertThat(result.quantizedLayers()).containsExactly("conv", "deconv", "pool", "fc", "proj");
         assertThat(result.parity()).isNotNull();
         assertThat(result.parity().maxAbsDiff()).isLessThanOrEqualTo(1e-4);
+        assertThat(result.parity().outputs())
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.elements()).isPositive());
         for (String a : result.artefacts()) assertThat(out.resolve(a)).isRegularFile();
+        // The checks run on the report replay's runs; the report still carries their notes.
+        JsonNode report = JsonMapper.builder().build().readTree(Files.readString(out.resolve("report.json")));
+        List<String> reportNotes = new ArrayList<>();
+        report.get("notes").forEach(n -> reportNotes.add(n.asString()));
+        assertThat(reportNotes).isEqualTo(result.notes());
+        assertThat(reportNotes)
+                .anySatisfy(n -> assertThat(n).startsWith("prepared float model vs original: max abs diff "))
+                .anySatisfy(n -> assertThat(n).startsWith("deploy parity: max |deploy - fake_quant| = "))
+                .anySatisfy(n -> assertThat(n).startsWith("int8 model: max |int8 - fake_quant| = "));
 
         JsonNode manifest = JsonMapper.builder().build().readTree(Files.readString(out.resolve("manifest.json")));
         for (String a : result.artefacts()) {

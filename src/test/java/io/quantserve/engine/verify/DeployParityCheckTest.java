@@ -15,6 +15,8 @@ import io.quantserve.engine.onnx.proto.Onnx.NodeProto;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import io.quantserve.engine.quant.ActivationParams;
 import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.runtime.InferenceSession;
+import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.testing.HandQuantization;
@@ -168,6 +170,42 @@ class DeployParityCheckTest {
         });
         assertThat(DeployParityCheck.check(corrupted, fakeQuant, feeds, 1e-6).passed())
                 .isFalse();
+    }
+
+    @Test
+    void theReferenceComparesWithFakeQuantOutputsTheCallerComputed() {
+        Path fakeFile = tmp.resolve("fake.onnx");
+        ModelIo.save(fakeQuant, fakeFile);
+        ParityReport whole = DeployParityCheck.check(deploy, fakeQuant, feeds, 1e-6);
+        OnnxModel corrupted = withInitializer(deploy, "wG", t -> {
+            byte[] raw = t.getRawData().toByteArray();
+            raw[17] = (byte) (raw[17] > 0 ? raw[17] - 40 : raw[17] + 40);
+            return t.toBuilder().setRawData(ByteString.copyFrom(raw)).build();
+        });
+
+        try (InferenceSession fq = InferenceSession.open(fakeFile, SessionSettings.unoptimized());
+                DeployParityCheck.Reference good = DeployParityCheck.Reference.open(deploy, tmp);
+                DeployParityCheck.Reference bad = DeployParityCheck.Reference.open(corrupted, tmp)) {
+            good.requireOutputs(List.of("f", "y"));
+            assertThat(good.outputs()).containsExactly("y", "f");
+            for (Map<String, Tensor> feed : feeds) {
+                Map<String, Tensor> outputs = fq.run(feed, List.of("y", "f"));
+                good.compare(feed, outputs);
+                bad.compare(feed, outputs);
+            }
+            ParityReport incremental = good.report(1e-6, feeds.size());
+            assertThat(incremental).isEqualTo(whole);
+            assertThat(incremental.maxAbsDiff()).isZero();
+            assertThat(bad.report(1e-6, feeds.size()).passed()).isFalse();
+
+            assertThatThrownBy(() -> good.requireOutputs(List.of("y")))
+                    .isInstanceOf(InvalidModelException.class)
+                    .hasMessageContaining("differ from the fake_quant model's [y]");
+            assertThatThrownBy(() -> good.compare(feeds.getFirst(), Map.of()))
+                    .isInstanceOf(InvalidModelException.class)
+                    .hasMessageContaining("lacks the deploy model's output 'y'");
+        }
+        assertThat(tmp).isDirectoryNotContaining("glob:**deploy-reference*");
     }
 
     @Test

@@ -48,6 +48,19 @@ class MetricsAccumulatorTest {
     }
 
     @Test
+    void aLengthReadsOnlyTheFirstValuesOfLongerArrays() {
+        MetricsAccumulator exact = new MetricsAccumulator("logits");
+        MetricsAccumulator prefix = new MetricsAccumulator("logits");
+        exact.add(SHAPE, REFERENCE, CANDIDATE);
+        float[] r = java.util.Arrays.copyOf(REFERENCE, 9);
+        float[] c = java.util.Arrays.copyOf(CANDIDATE, 9);
+        r[7] = 100;
+        c[8] = -100;
+        prefix.add(SHAPE, r, c, REFERENCE.length);
+        assertThat(prefix.result()).isEqualTo(exact.result());
+    }
+
+    @Test
     void aNanDifferenceKeepsTheLargestErrorNanWhateverFollows() {
         MetricsAccumulator acc = new MetricsAccumulator("logits");
         acc.add(new long[] {1, 4}, new float[] {0, 0, 0, 0}, new float[] {1, Float.NaN, 7, 2});
