@@ -1,5 +1,6 @@
 package io.quantserve.testing;
 
+import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.onnx.TensorProtos;
 import io.quantserve.engine.onnx.proto.Onnx.AttributeProto;
@@ -62,6 +63,27 @@ public final class TinyGraphs {
     }
 
     /** {@code n} floats in [lo, hi) from a fixed linear congruential sequence. */
+    /**
+     * A chain of {@code layers} 3×3 convolutions ({@code conv0}, {@code conv1}, …; padding 1, random weights) from
+     * input {@code x} of {@code shape} [N, C, H, W] to output {@code y<layers-1>}; convolution {@code i} writes
+     * {@code y<i>} and keeps C channels.
+     */
+    public static OnnxModel convChain(int layers, long... shape) {
+        TinyGraphs g = graph().input("x", shape);
+        String in = "x";
+        for (int i = 0; i < layers; i++) {
+            g.randomInit("w" + i, 10 + i, shape[1], shape[1], 3, 3)
+                    .node(
+                            "Conv",
+                            "conv" + i,
+                            List.of(in, "w" + i),
+                            List.of("y" + i),
+                            Attributes.ofInts("pads", 1, 1, 1, 1));
+            in = "y" + i;
+        }
+        return g.output(in).build();
+    }
+
     public static float[] values(int n, long seed, float lo, float hi) {
         float[] out = new float[n];
         long s = seed * 6364136223846793005L + 1442695040888963407L;

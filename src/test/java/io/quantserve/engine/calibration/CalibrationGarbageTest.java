@@ -2,12 +2,11 @@ package io.quantserve.engine.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.testing.HeapAllocations;
 import io.quantserve.testing.TinyGraphs;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,25 +27,13 @@ class CalibrationGarbageTest {
 
     @Test
     void heapAllocationPerBatchStaysSmallWhateverTheNumberOfBatches() {
-        TinyGraphs g = TinyGraphs.graph().input("x", 4, 2, 6, 6);
+        OnnxModel model = TinyGraphs.convChain(6, 4, 2, 6, 6);
         Map<String, List<String>> tensors = new LinkedHashMap<>();
-        String in = "x";
-        for (int i = 0; i < 6; i++) {
-            g.randomInit("w" + i, 10 + i, 2, 2, 3, 3)
-                    .node(
-                            "Conv",
-                            "conv" + i,
-                            List.of(in, "w" + i),
-                            List.of("y" + i),
-                            Attributes.ofInts("pads", 1, 1, 1, 1));
-            tensors.put(in, List.of("conv" + i));
-            in = "y" + i;
-        }
-        OnnxModel model = g.output(in).build();
+        for (int i = 0; i < 6; i++) tensors.put(i == 0 ? "x" : "y" + (i - 1), List.of("conv" + i));
 
         calibrate(model, tensors, 3); // warm-up: class loading, JIT, ONNX Runtime
-        long few = allocatedBy(() -> calibrate(model, tensors, 10));
-        long many = allocatedBy(() -> calibrate(model, tensors, 110));
+        long few = HeapAllocations.allocatedBy(() -> calibrate(model, tensors, 10));
+        long many = HeapAllocations.allocatedBy(() -> calibrate(model, tensors, 110));
         double perBatch = (many - few) / 100.0;
         assertThat(perBatch)
                 .as("bytes allocated per extra batch of 4 samples (%d over 10 batches, %d over 110)", few, many)
@@ -61,13 +48,5 @@ class CalibrationGarbageTest {
         assertThat(stats)
                 .hasSize(6)
                 .allSatisfy(s -> assertThat(s.histogram().count()).isPositive());
-    }
-
-    /** Heap bytes allocated by every thread of the JVM while {@code work} runs (the counting runs on pool threads). */
-    private static long allocatedBy(Runnable work) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getTotalThreadAllocatedBytes();
-        work.run();
-        return threads.getTotalThreadAllocatedBytes() - before;
     }
 }

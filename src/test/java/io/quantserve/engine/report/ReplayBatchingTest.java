@@ -3,17 +3,9 @@ package io.quantserve.engine.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.quantserve.engine.export.FakeQuantExporter;
-import io.quantserve.engine.export.LayerRecord;
-import io.quantserve.engine.export.RecordFile;
-import io.quantserve.engine.layers.LayerFinder;
-import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
-import io.quantserve.engine.pipeline.QuantizeResult;
 import io.quantserve.engine.quant.LayerQuantization;
-import io.quantserve.engine.quant.LayerQuantizations;
 import io.quantserve.engine.tensor.Tensor;
-import io.quantserve.engine.weights.BiasOverflowPolicy;
 import io.quantserve.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,15 +22,10 @@ class ReplayBatchingTest {
     @Test
     void theSameSamplesGiveTheSameMetricsHoweverTheyAreBatched() {
         ReportFixtures f = new ReportFixtures(tmp);
-        QuantizeResult q = f.quantize("out");
-        OnnxModel model = ModelIo.load(f.model);
-        Map<String, LayerRecord> record = RecordFile.read(q.outDir().resolve("record.txt"));
-        List<LayerQuantization> layers = LayerFinder.scan(model.proto()).layers().stream()
-                .map(l -> LayerQuantizations.build(
-                                model, l, record.get(l.name()).factors(), BiasOverflowPolicy.FAIL)
-                        .orElseThrow())
-                .toList();
-        OnnxModel fake = FakeQuantExporter.export(model, layers);
+        ReportFixtures.Quantized quantized = f.quantized(f.quantize("out"));
+        OnnxModel model = quantized.floatModel();
+        List<LayerQuantization> layers = quantized.layers();
+        OnnxModel fake = quantized.fakeQuant();
         Tensor x = TinyModel.random(42, -1f, 1f, 8, 2, 6, 6);
         List<Map<String, Tensor>> singles = new ArrayList<>();
         for (int i = 0; i < 8; i++) singles.add(Map.of("x", x.slice0(i, i + 1)));

@@ -2,14 +2,13 @@ package io.quantserve.engine.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantserve.engine.onnx.Attributes;
 import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.quant.ActivationParams;
 import io.quantserve.engine.quant.LayerQuantization;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.testing.HandQuantization;
+import io.quantserve.testing.HeapAllocations;
 import io.quantserve.testing.TinyGraphs;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +27,7 @@ class ReplayGarbageTest {
 
     @Test
     void heapAllocationPerRunStaysSmallWhateverTheNumberOfRuns() {
-        TinyGraphs g = TinyGraphs.graph().input("x", 1, 8, 32, 32);
-        String in = "x";
-        for (int i = 0; i < 5; i++) {
-            g.randomInit("w" + i, 10 + i, 8, 8, 3, 3)
-                    .node(
-                            "Conv",
-                            "conv" + i,
-                            List.of(in, "w" + i),
-                            List.of("y" + i),
-                            Attributes.ofInts("pads", 1, 1, 1, 1));
-            in = "y" + i;
-        }
-        OnnxModel model = g.output(in).build();
+        OnnxModel model = TinyGraphs.convChain(5, 1, 8, 32, 32);
         List<Map<String, Tensor>> calibration = feeds(4);
         Map<String, ActivationParams> activations = HandQuantization.minMaxActivations(model, calibration);
         List<LayerQuantization> layers = HandQuantization.quantize(model, activations);
@@ -49,8 +36,8 @@ class ReplayGarbageTest {
         replay(model, fake, layers, feeds(3)); // warm-up: class loading, JIT, ONNX Runtime
         List<Map<String, Tensor>> few = feeds(10);
         List<Map<String, Tensor>> many = feeds(60);
-        long fewBytes = allocatedBy(() -> replay(model, fake, layers, few));
-        long manyBytes = allocatedBy(() -> replay(model, fake, layers, many));
+        long fewBytes = HeapAllocations.allocatedBy(() -> replay(model, fake, layers, few));
+        long manyBytes = HeapAllocations.allocatedBy(() -> replay(model, fake, layers, many));
         double perRun = (manyBytes - fewBytes) / 50.0;
         // Each run exposes 5 layer inputs and 10 outputs of 32 KiB each; copying them would allocate 640 KiB per run.
         assertThat(perRun)
@@ -70,13 +57,5 @@ class ReplayGarbageTest {
         List<Map<String, Tensor>> feeds = new ArrayList<>();
         for (int i = 0; i < n; i++) feeds.add(Map.of("x", TinyGraphs.randomTensor(i, 1, 8, 32, 32)));
         return feeds;
-    }
-
-    /** Heap bytes allocated by every thread of the JVM while {@code work} runs (layers are measured on pool threads). */
-    private static long allocatedBy(Runnable work) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getTotalThreadAllocatedBytes();
-        work.run();
-        return threads.getTotalThreadAllocatedBytes() - before;
     }
 }

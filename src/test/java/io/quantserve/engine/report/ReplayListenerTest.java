@@ -2,19 +2,12 @@ package io.quantserve.engine.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quantserve.engine.export.FakeQuantExporter;
-import io.quantserve.engine.export.LayerRecord;
-import io.quantserve.engine.export.RecordFile;
-import io.quantserve.engine.layers.LayerFinder;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.onnx.OnnxModel;
-import io.quantserve.engine.pipeline.QuantizeResult;
 import io.quantserve.engine.quant.LayerQuantization;
-import io.quantserve.engine.quant.LayerQuantizations;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.tensor.Tensor;
-import io.quantserve.engine.weights.BiasOverflowPolicy;
 import io.quantserve.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,16 +27,12 @@ class ReplayListenerTest {
 
     @Test
     void everyRunIsShownWithBothModelsGraphOutputs() {
+        // The float model, its quantized layers and the fake-quant model, as ReplayBatchingTest builds them.
         ReportFixtures f = new ReportFixtures(tmp);
-        QuantizeResult q = f.quantize("out");
-        OnnxModel model = ModelIo.load(f.model);
-        Map<String, LayerRecord> record = RecordFile.read(q.outDir().resolve("record.txt"));
-        List<LayerQuantization> layers = LayerFinder.scan(model.proto()).layers().stream()
-                .map(l -> LayerQuantizations.build(
-                                model, l, record.get(l.name()).factors(), BiasOverflowPolicy.FAIL)
-                        .orElseThrow())
-                .toList();
-        OnnxModel fake = FakeQuantExporter.export(model, layers);
+        ReportFixtures.Quantized quantized = f.quantized(f.quantize("out"));
+        OnnxModel model = quantized.floatModel();
+        List<LayerQuantization> layers = quantized.layers();
+        OnnxModel fake = quantized.fakeQuant();
         Path fakeFile = tmp.resolve("fake.onnx");
         ModelIo.save(fake, fakeFile);
         List<String> outputs = model.proto().getGraph().getOutputList().stream()

@@ -3,18 +3,25 @@ package io.quantserve.engine.report;
 import io.quantserve.engine.calibration.ProgressListener;
 import io.quantserve.engine.calibration.data.NpzWriter;
 import io.quantserve.engine.config.ConfigOptions;
+import io.quantserve.engine.export.FakeQuantExporter;
 import io.quantserve.engine.export.LayerRecord;
 import io.quantserve.engine.export.RecordFile;
+import io.quantserve.engine.layers.LayerFinder;
 import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.pipeline.QuantizationPipeline;
 import io.quantserve.engine.pipeline.QuantizeRequest;
 import io.quantserve.engine.pipeline.QuantizeResult;
 import io.quantserve.engine.pipeline.SaveRequest;
+import io.quantserve.engine.quant.LayerQuantization;
+import io.quantserve.engine.quant.LayerQuantizations;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.engine.weights.BiasOverflowPolicy;
 import io.quantserve.testing.SampleModels;
 import io.quantserve.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +50,20 @@ final class ReportFixtures {
                 new QuantizeRequest(model, data, null, ConfigOptions.defaults(), BATCH, 4, dir.resolve(out), 2),
                 ProgressListener.NONE);
     }
+
+    /** The float model and its layers quantized with {@code q}'s record, to build a report from directly. */
+    Quantized quantized(QuantizeResult q) {
+        OnnxModel floatModel = ModelIo.load(model);
+        Map<String, LayerRecord> record = RecordFile.read(q.outDir().resolve("record.txt"));
+        List<LayerQuantization> layers = LayerFinder.scan(floatModel.proto()).layers().stream()
+                .map(l -> LayerQuantizations.build(
+                                floatModel, l, record.get(l.name()).factors(), BiasOverflowPolicy.FAIL)
+                        .orElseThrow())
+                .toList();
+        return new Quantized(floatModel, layers, FakeQuantExporter.export(floatModel, layers));
+    }
+
+    record Quantized(OnnxModel floatModel, List<LayerQuantization> layers, OnnxModel fakeQuant) {}
 
     /** Re-exports {@code from}'s config with its record changed by {@code edit}; {@code withData} adds samples. */
     QuantizeResult saveEdited(
