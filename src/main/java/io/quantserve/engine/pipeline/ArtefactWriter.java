@@ -122,6 +122,8 @@ final class ArtefactWriter {
             } else {
                 try (ReplayChecks checks = ReplayChecks.open(
                         inputs.model(),
+                        fused,
+                        feeds,
                         deployLayers == layers ? deploy : null,
                         fake,
                         out.file(int8Name),

@@ -1,6 +1,9 @@
 package io.quantserve.engine.pipeline;
 
 import io.quantserve.engine.QuantServeException;
+import io.quantserve.engine.ScratchFolder;
+import io.quantserve.engine.onnx.ModelIo;
+import io.quantserve.engine.onnx.OnnxModel;
 import io.quantserve.engine.runtime.InferenceSession;
 import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.runtime.ValueSpec;
@@ -57,6 +60,25 @@ final class PreparationCheck implements AutoCloseable {
             for (int i = 0; i < p.length; i++) {
                 maxDiff = Math.max(maxDiff, Math.abs((double) p[i] - q[i]));
                 maxRef = Math.max(maxRef, Math.abs(p[i]));
+            }
+        }
+    }
+
+    /**
+     * Runs the check on its own: the prepared model (saved under {@code scratch} for the purpose) and the original
+     * model on every feed; both sessions are closed again before returning.
+     *
+     * @return the largest absolute difference
+     * @throws QuantServeException with code {@code preparation-mismatch} when it exceeds the tolerance
+     */
+    static double alone(Path originalModel, OnnxModel prepared, List<Map<String, Tensor>> feeds, Path scratch) {
+        try (ScratchFolder dir = ScratchFolder.under(scratch, "preparation-check")) {
+            Path file = dir.resolve("prepared_float.onnx");
+            ModelIo.save(prepared, file);
+            try (PreparationCheck check = new PreparationCheck(originalModel);
+                    InferenceSession session = InferenceSession.open(file, SessionSettings.interleaved())) {
+                for (Map<String, Tensor> feed : feeds) check.add(feed, session.run(feed, check.outputs()));
+                return check.verify();
             }
         }
     }

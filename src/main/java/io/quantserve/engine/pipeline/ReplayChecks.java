@@ -1,6 +1,8 @@
 package io.quantserve.engine.pipeline;
 
+import io.quantserve.engine.onnx.ModelTensors;
 import io.quantserve.engine.onnx.OnnxModel;
+import io.quantserve.engine.onnx.TensorProtos;
 import io.quantserve.engine.report.ReplayListener;
 import io.quantserve.engine.tensor.Tensor;
 import io.quantserve.engine.verify.DeployParityCheck;
@@ -16,31 +18,70 @@ import org.jspecify.annotations.Nullable;
  * and the fake-quant model on the retained batches, so each check runs only its other model on the same samples —
  * the original model ({@link PreparationCheck}), the deploy model's integer reference ({@link
  * DeployParityCheck.Reference}) and the INT8 model ({@link Int8Agreement}). Each model is loaded once.
+ *
+ * <p>The original model's session would hold a float copy of the weights through the whole replay, beside the
+ * replay's own two models: for a model whose weights exceed {@link #SHARED_ORIGINAL_LIMIT} the preparation check
+ * instead runs first, on its own ({@link PreparationCheck#alone}), and its sessions are closed before the replay.
+ * That runs the prepared model once more, which matters less than memory at that size.
  */
 final class ReplayChecks implements ReplayListener, AutoCloseable {
-    private final PreparationCheck preparation;
+    /** Weight bytes above which the preparation check runs before the replay instead of on its runs. */
+    static final long SHARED_ORIGINAL_LIMIT = 64L << 20;
+
+    /** Null when the check ran before the replay; {@link #checkedPreparation} holds its result then. */
+    private final @Nullable PreparationCheck preparation;
+
+    private final double checkedPreparation;
     private final DeployParityCheck.@Nullable Reference deploy;
     private final Int8Agreement int8;
 
     private ReplayChecks(
-            PreparationCheck preparation, DeployParityCheck.@Nullable Reference deploy, Int8Agreement int8) {
+            @Nullable PreparationCheck preparation,
+            double checkedPreparation,
+            DeployParityCheck.@Nullable Reference deploy,
+            Int8Agreement int8) {
         this.preparation = preparation;
+        this.checkedPreparation = checkedPreparation;
         this.deploy = deploy;
         this.int8 = int8;
     }
 
     /**
      * @param original the model as the user gave it
+     * @param prepared the prepared float model the replay runs
+     * @param feeds the retained batches the replay runs
      * @param deploy the deploy model when its factors are the fake-quant model's, so that the fake-quant outputs
      *     are its parity reference; null when its parity is checked against a model of its own
      * @param fakeQuant the fake-quant model the replay runs, for its graph outputs
      * @param int8 the INT8 model's file
      * @param scratch where the deploy model's lowered reference is kept while open
      */
-    static ReplayChecks open(Path original, @Nullable OnnxModel deploy, OnnxModel fakeQuant, Path int8, Path scratch) {
+    static ReplayChecks open(
+            Path original,
+            OnnxModel prepared,
+            List<Map<String, Tensor>> feeds,
+            @Nullable OnnxModel deploy,
+            OnnxModel fakeQuant,
+            Path int8,
+            Path scratch) {
+        return open(original, prepared, feeds, deploy, fakeQuant, int8, scratch, SHARED_ORIGINAL_LIMIT);
+    }
+
+    /** {@link #open} with another limit on the weights of a model whose preparation is checked on the replay. */
+    static ReplayChecks open(
+            Path original,
+            OnnxModel prepared,
+            List<Map<String, Tensor>> feeds,
+            @Nullable OnnxModel deploy,
+            OnnxModel fakeQuant,
+            Path int8,
+            Path scratch,
+            long sharedOriginalLimit) {
+        boolean alone = weightBytes(prepared) > sharedOriginalLimit;
+        double checked = alone ? PreparationCheck.alone(original, prepared, feeds, scratch) : Double.NaN;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            PreparationCheck preparation = add(opened, new PreparationCheck(original));
+            PreparationCheck preparation = alone ? null : add(opened, new PreparationCheck(original));
             DeployParityCheck.Reference reference = null;
             if (deploy != null) {
                 reference = add(opened, DeployParityCheck.Reference.open(deploy, scratch));
@@ -48,7 +89,7 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
                         .map(v -> v.getName())
                         .toList());
             }
-            return new ReplayChecks(preparation, reference, add(opened, new Int8Agreement(int8)));
+            return new ReplayChecks(preparation, checked, reference, add(opened, new Int8Agreement(int8)));
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {
@@ -61,6 +102,12 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
         }
     }
 
+    private static long weightBytes(OnnxModel model) {
+        long[] sum = {0};
+        ModelTensors.forEach(model.proto(), t -> sum[0] += TensorProtos.payloadBytes(t));
+        return sum[0];
+    }
+
     private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {
         opened.add(resource);
         return resource;
@@ -68,14 +115,14 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
 
     @Override
     public void ran(Map<String, Tensor> feed, Map<String, Tensor> floatOutputs, Map<String, Tensor> fakeQuantOutputs) {
-        preparation.add(feed, floatOutputs);
+        if (preparation != null) preparation.add(feed, floatOutputs);
         if (deploy != null) deploy.compare(feed, fakeQuantOutputs);
         int8.add(feed, fakeQuantOutputs);
     }
 
     /** The largest difference between the prepared and the original model; throws when it is too large. */
     double preparationDiff() {
-        return preparation.verify();
+        return preparation == null ? checkedPreparation : preparation.verify();
     }
 
     /**
@@ -94,9 +141,10 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
 
     @Override
     public void close() {
-        try (preparation;
-                int8) {
+        try (int8) {
             if (deploy != null) deploy.close();
+        } finally {
+            if (preparation != null) preparation.close();
         }
     }
 }
