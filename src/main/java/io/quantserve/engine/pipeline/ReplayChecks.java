@@ -54,7 +54,8 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
      *     are its parity reference; null when its parity is checked against a model of its own
      * @param fakeQuant the fake-quant model the replay runs, for its graph outputs
      * @param int8 the INT8 model's file
-     * @param scratch where the deploy model's lowered reference is kept while open
+     * @param scratch where the deploy model's lowered reference is kept while open, and the prepared model's file
+     *     while its check runs alone
      */
     static ReplayChecks open(
             Path original,
