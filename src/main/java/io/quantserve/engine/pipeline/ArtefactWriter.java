@@ -127,7 +127,8 @@ final class ArtefactWriter {
                         deployLayers == layers ? deploy : null,
                         fake,
                         out.file(int8Name),
-                        scratch.path())) {
+                        scratch.path(),
+                        ReplayChecks.SHARED_ORIGINAL_LIMIT)) {
                     progress.stage("report");
                     report = QualityReports.build(reportInput, scratch.path(), checks);
                     parity = checkedParity(checks, fused, deploy, deployLayers, feeds, notesOut);

@@ -56,19 +56,9 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
      * @param int8 the INT8 model's file
      * @param scratch where the deploy model's lowered reference is kept while open, and the prepared model's file
      *     while its check runs alone
+     * @param sharedOriginalLimit weight bytes above which the preparation check runs alone, before the replay
+     *     ({@link #SHARED_ORIGINAL_LIMIT} in a run)
      */
-    static ReplayChecks open(
-            Path original,
-            OnnxModel prepared,
-            List<Map<String, Tensor>> feeds,
-            @Nullable OnnxModel deploy,
-            OnnxModel fakeQuant,
-            Path int8,
-            Path scratch) {
-        return open(original, prepared, feeds, deploy, fakeQuant, int8, scratch, SHARED_ORIGINAL_LIMIT);
-    }
-
-    /** {@link #open} with another limit on the weights of a model whose preparation is checked on the replay. */
     static ReplayChecks open(
             Path original,
             OnnxModel prepared,
