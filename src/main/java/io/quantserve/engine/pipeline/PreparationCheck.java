@@ -58,6 +58,12 @@ final class PreparationCheck implements AutoCloseable {
                                 + p.length + "; a graph rewrite changed the model");
             }
             for (int i = 0; i < p.length; i++) {
+                boolean originalNan = Float.isNaN(p[i]);
+                if (originalNan || Float.isNaN(q[i])) {
+                    // NaN where the original has NaN too is the model's own; NaN on one side only is a rewrite fault.
+                    if (originalNan != Float.isNaN(q[i])) maxDiff = Double.POSITIVE_INFINITY;
+                    continue;
+                }
                 maxDiff = Math.max(maxDiff, Math.abs((double) p[i] - q[i]));
                 maxRef = Math.max(maxRef, Math.abs(p[i]));
             }

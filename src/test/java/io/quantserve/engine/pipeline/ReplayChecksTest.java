@@ -85,12 +85,25 @@ class ReplayChecksTest {
 
     @Test
     void aPreparedModelThatComputesSomethingElseFailsEitherWay() {
-        OnnxModel broken = prepared.withProto(ModelTensors.rewrite(prepared.proto(), t -> {
+        assertFailsEitherWay(withFirstWeight(prepared, 3f));
+    }
+
+    @Test
+    void aPreparedModelThatComputesNanWhereTheOriginalDoesNotFails() {
+        assertFailsEitherWay(withFirstWeight(prepared, Float.NaN));
+    }
+
+    /** {@code model} with {@code value} added to the first element of its convolution weight. */
+    private static OnnxModel withFirstWeight(OnnxModel model, float value) {
+        return model.withProto(ModelTensors.rewrite(model.proto(), t -> {
             if (!t.getName().startsWith("w")) return t;
             float[] w = TensorProtos.toTensor(t, null).toFloats();
-            w[0] += 3f;
+            w[0] += value;
             return TensorProtos.fromTensor(t.getName(), Tensor.ofFloats(new long[] {3, 2, 3, 3}, w));
         }));
+    }
+
+    private void assertFailsEitherWay(OnnxModel broken) {
 
         try (ReplayChecks checks = replay(broken, Long.MAX_VALUE)) {
             assertThatThrownBy(checks::preparationDiff)
