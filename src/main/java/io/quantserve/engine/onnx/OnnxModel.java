@@ -5,6 +5,7 @@ import io.quantserve.engine.onnx.proto.Onnx.OperatorSetIdProto;
 import io.quantserve.engine.onnx.proto.Onnx.TensorProto;
 import io.quantserve.engine.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,11 @@ public record OnnxModel(ModelProto proto, @Nullable Path baseDir) {
     /** Decodes a tensor of this model, reading external data from {@link #baseDir()} if needed. */
     public Tensor tensor(TensorProto t) {
         return TensorProtos.toTensor(t, baseDir);
+    }
+
+    /** The main graph's output names, in order. */
+    public List<String> outputNames() {
+        return proto.getGraph().getOutputList().stream().map(v -> v.getName()).toList();
     }
 
     /** Opset of the default ({@code ai.onnx}) domain; 1 when the model imports none. */

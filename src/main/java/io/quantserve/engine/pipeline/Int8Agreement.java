@@ -5,7 +5,9 @@ import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.runtime.ValueSpec;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.engine.verify.OutputDifference;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,8 @@ import java.util.Map;
 final class Int8Agreement implements AutoCloseable {
     private final InferenceSession int8;
     private final List<String> outputs;
-    private double max;
+    private final Map<String, OutputDifference> differences = new LinkedHashMap<>();
+    private boolean disagree;
 
     Int8Agreement(Path int8Model) {
         this.int8 = InferenceSession.open(int8Model, SessionSettings.interleaved());
@@ -29,21 +32,21 @@ final class Int8Agreement implements AutoCloseable {
         for (String o : outputs) {
             if (x.get(o).type() != DataType.FLOAT) continue;
             Tensor y = fakeQuant.get(o);
-            float[] p = x.get(o).toFloats();
-            float[] q = y == null ? null : y.toFloats();
-            if (q == null || q.length != p.length) {
+            if (y == null || y.size() != x.get(o).size()) {
                 // An output the fake-quant model lacks or shapes otherwise: no agreement at all.
-                max = Double.POSITIVE_INFINITY;
+                disagree = true;
                 continue;
             }
-            for (int i = 0; i < p.length; i++) {
-                max = Math.max(max, Math.abs((double) p[i] - q[i]));
-            }
+            differences.computeIfAbsent(o, OutputDifference::new).add(x.get(o), y);
         }
     }
 
     double maxAbsDiff() {
-        return max;
+        if (disagree) return Double.POSITIVE_INFINITY;
+        return differences.values().stream()
+                .mapToDouble(OutputDifference::maxAbsDiff)
+                .max()
+                .orElse(0);
     }
 
     @Override

@@ -9,7 +9,9 @@ import io.quantserve.engine.runtime.SessionSettings;
 import io.quantserve.engine.runtime.ValueSpec;
 import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.engine.verify.OutputDifference;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +29,8 @@ final class PreparationCheck implements AutoCloseable {
 
     private final InferenceSession original;
     private final List<String> outputs;
-    private double maxDiff;
-    private double maxRef;
+    /** Per float output; NaN where the original has NaN too is the model's own, on one side only a rewrite fault. */
+    private final Map<String, OutputDifference> differences = new LinkedHashMap<>();
 
     PreparationCheck(Path originalModel) {
         this.original = InferenceSession.open(originalModel, SessionSettings.interleaved());
@@ -49,24 +51,13 @@ final class PreparationCheck implements AutoCloseable {
             if (y == null) {
                 throw new IllegalStateException("the prepared model's run lacks the graph output '" + o + "'");
             }
-            float[] p = x.get(o).toFloats();
-            float[] q = y.toFloats();
-            if (p.length != q.length) {
+            if (x.get(o).size() != y.size()) {
                 throw new QuantServeException(
                         "preparation-mismatch",
-                        "the prepared float model's output '" + o + "' has " + q.length + " values, the original's "
-                                + p.length + "; a graph rewrite changed the model");
+                        "the prepared float model's output '" + o + "' has " + y.size() + " values, the original's "
+                                + x.get(o).size() + "; a graph rewrite changed the model");
             }
-            for (int i = 0; i < p.length; i++) {
-                boolean originalNan = Float.isNaN(p[i]);
-                if (originalNan || Float.isNaN(q[i])) {
-                    // NaN where the original has NaN too is the model's own; NaN on one side only is a rewrite fault.
-                    if (originalNan != Float.isNaN(q[i])) maxDiff = Double.POSITIVE_INFINITY;
-                    continue;
-                }
-                maxDiff = Math.max(maxDiff, Math.abs((double) p[i] - q[i]));
-                maxRef = Math.max(maxRef, Math.abs(p[i]));
-            }
+            differences.computeIfAbsent(o, OutputDifference::new).add(x.get(o), y);
         }
     }
 
@@ -91,6 +82,12 @@ final class PreparationCheck implements AutoCloseable {
 
     /** Returns the largest absolute difference seen; throws when it exceeds the tolerance. */
     double verify() {
+        double maxDiff = 0;
+        double maxRef = 0;
+        for (OutputDifference d : differences.values()) {
+            maxDiff = Math.max(maxDiff, d.maxAbsDiff());
+            maxRef = Math.max(maxRef, d.maxReference());
+        }
         if (maxDiff > RELATIVE_TOLERANCE * Math.max(1.0, maxRef)) {
             throw new QuantServeException(
                     "preparation-mismatch",

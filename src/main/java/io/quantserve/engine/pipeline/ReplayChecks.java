@@ -76,9 +76,7 @@ final class ReplayChecks implements ReplayListener, AutoCloseable {
             DeployParityCheck.Reference reference = null;
             if (deploy != null) {
                 reference = add(opened, DeployParityCheck.Reference.open(deploy, scratch));
-                reference.requireOutputs(fakeQuant.proto().getGraph().getOutputList().stream()
-                        .map(v -> v.getName())
-                        .toList());
+                reference.requireOutputs(fakeQuant.outputNames());
             }
             return new ReplayChecks(preparation, checked, reference, add(opened, new Int8Agreement(int8)));
         } catch (RuntimeException e) {

@@ -112,8 +112,8 @@ final class ActivationReplay {
         Map<String, String> outputOf = new LinkedHashMap<>();
         Set<String> probeTensors = new LinkedHashSet<>();
         Set<String> fakeTensors = new LinkedHashSet<>();
-        List<String> floatGraphOutputs = graphOutputs(floatModel);
-        List<String> fakeGraphOutputs = graphOutputs(fakeQuant);
+        List<String> floatGraphOutputs = floatModel.outputNames();
+        List<String> fakeGraphOutputs = fakeQuant.outputNames();
         Map<String, Measured> measured = new LinkedHashMap<>();
         for (LayerQuantization lq : layers) {
             QuantizableLayer l = lq.layer();
@@ -183,12 +183,6 @@ final class ActivationReplay {
             }
         }
         return measured;
-    }
-
-    private static List<String> graphOutputs(OnnxModel model) {
-        return model.proto().getGraph().getOutputList().stream()
-                .map(v -> v.getName())
-                .toList();
     }
 
     /** The layer node's first output in its own scope: the tensor both models compute under that name. */

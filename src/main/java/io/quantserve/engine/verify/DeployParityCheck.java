@@ -92,14 +92,14 @@ public final class DeployParityCheck {
         private final InferenceSession session;
         private final List<AccumulationBound> accumulation;
         private final List<String> names;
-        private final Comparison[] comparisons;
+        private final OutputDifference[] differences;
 
         private Reference(ScratchFolder dir, InferenceSession session, List<AccumulationBound> accumulation) {
             this.dir = dir;
             this.session = session;
             this.accumulation = accumulation;
             this.names = session.outputs().stream().map(ValueSpec::name).toList();
-            this.comparisons = names.stream().map(Comparison::new).toArray(Comparison[]::new);
+            this.differences = names.stream().map(OutputDifference::new).toArray(OutputDifference[]::new);
         }
 
         /**
@@ -143,20 +143,27 @@ public final class DeployParityCheck {
          */
         public void compare(Map<String, Tensor> feed, Map<String, Tensor> fakeQuant) {
             Map<String, Tensor> a = session.run(feed, names);
-            for (Comparison c : comparisons) {
-                Tensor b = fakeQuant.get(c.name);
-                if (b == null) {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                Tensor deploy = a.get(name);
+                Tensor fake = fakeQuant.get(name);
+                if (fake == null) {
                     throw new InvalidModelException(
-                            "the fake_quant run lacks the deploy model's output '" + c.name + "'");
+                            "the fake_quant run lacks the deploy model's output '" + name + "'");
                 }
-                c.add(a.get(c.name), b);
+                if (!Arrays.equals(deploy.shape(), fake.shape())) {
+                    throw new InvalidModelException("output '" + name + "' has shape "
+                            + Arrays.toString(deploy.shape()) + " in the deploy model but "
+                            + Arrays.toString(fake.shape()) + " in the fake_quant model");
+                }
+                differences[i].add(deploy, fake);
             }
         }
 
         /** The differences so far, judged against {@code tolerance}; {@code samples} is the number of feeds compared. */
         public ParityReport report(double tolerance, int samples) {
             List<OutputParity> outputs =
-                    Stream.of(comparisons).map(Comparison::result).toList();
+                    Stream.of(differences).map(OutputDifference::parity).toList();
             return new ParityReport(tolerance, samples, outputs, accumulation);
         }
 
@@ -167,43 +174,6 @@ public final class DeployParityCheck {
             } finally {
                 dir.close();
             }
-        }
-    }
-
-    /** Running maxima for one output. */
-    private static final class Comparison {
-        private final String name;
-        private long elements;
-        private double maxAbs;
-        private double maxRel;
-
-        Comparison(String name) {
-            this.name = name;
-        }
-
-        void add(Tensor deploy, Tensor fake) {
-            if (!Arrays.equals(deploy.shape(), fake.shape())) {
-                throw new InvalidModelException("output '" + name + "' has shape " + Arrays.toString(deploy.shape())
-                        + " in the deploy model but " + Arrays.toString(fake.shape()) + " in the fake_quant model");
-            }
-            float[] a = deploy.toFloats();
-            float[] b = fake.toFloats();
-            for (int i = 0; i < a.length; i++) {
-                double x = a[i];
-                double y = b[i];
-                if (Double.compare(x, y) == 0 || x == y) continue;
-                double abs = Math.abs(x - y);
-                if (Double.isNaN(abs)) abs = Double.POSITIVE_INFINITY;
-                double scale = Math.max(Math.abs(x), Math.abs(y));
-                double rel = Double.isFinite(scale) && scale > 0 ? abs / scale : Double.POSITIVE_INFINITY;
-                maxAbs = Math.max(maxAbs, abs);
-                maxRel = Math.max(maxRel, rel);
-            }
-            elements += a.length;
-        }
-
-        OutputParity result() {
-            return new OutputParity(name, elements, maxAbs, maxRel);
         }
     }
 }
