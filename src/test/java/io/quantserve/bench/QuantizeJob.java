@@ -1,5 +1,6 @@
 package io.quantserve.bench;
 
+import io.quantserve.testing.QuantizeArgs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,18 +72,7 @@ final class QuantizeJob {
             Path outDir,
             Path logFile) {
         List<String> command = new ArrayList<>(launcher.prefix());
-        command.addAll(List.of(
-                "quantize",
-                "--model",
-                model.toString(),
-                "--data",
-                data.toString(),
-                "--batch-size",
-                Integer.toString(batchSize),
-                "--batch-num",
-                Integer.toString(batchNum),
-                "--out",
-                outDir.toString()));
+        command.addAll(QuantizeArgs.of(model, data, batchSize, batchNum, outDir));
         command.addAll(quantizeOptions);
         try {
             Files.createDirectories(logFile.getParent());

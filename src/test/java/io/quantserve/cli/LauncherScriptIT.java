@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantserve.testing.Folders;
 import io.quantserve.testing.ModelDatasets;
+import io.quantserve.testing.QuantizeArgs;
 import io.quantserve.testing.RealModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,19 +96,7 @@ class LauncherScriptIT {
     }
 
     private static String[] quantize(Path model, Path data, Path out) {
-        return new String[] {
-            "quantize",
-            "--model",
-            model.toString(),
-            "--data",
-            data.toString(),
-            "--batch-size",
-            "32",
-            "--batch-num",
-            "1",
-            "--out",
-            out.toString()
-        };
+        return QuantizeArgs.of(model, data, 32, 1, out).toArray(String[]::new);
     }
 
     private static List<Path> caches() throws IOException {

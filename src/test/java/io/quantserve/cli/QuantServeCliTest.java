@@ -6,6 +6,7 @@ import io.quantserve.engine.calibration.data.NpzWriter;
 import io.quantserve.engine.config.QuantConfigs;
 import io.quantserve.engine.onnx.ModelIo;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.testing.QuantizeArgs;
 import io.quantserve.testing.SampleModels;
 import io.quantserve.testing.TinyModel;
 import java.io.PrintWriter;
@@ -121,18 +122,7 @@ class QuantServeCliTest {
     @Test
     void quantizeThenSaveThenEvaluate() {
         Path out = tmp.resolve("out");
-        Run q = run(
-                "quantize",
-                "--model",
-                model.toString(),
-                "--data",
-                data.toString(),
-                "--batch-size",
-                "4",
-                "--batch-num",
-                "3",
-                "--out",
-                out.toString());
+        Run q = run(QuantizeArgs.of(model, data, 4, 3, out).toArray(String[]::new));
         assertThat(q.code()).as(q.err()).isZero();
         assertThat(q.err()).contains("calibrate").contains("batch 3/3");
         assertThat(q.json().get("quantizedLayers").size()).isEqualTo(5);
