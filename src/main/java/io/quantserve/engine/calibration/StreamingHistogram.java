@@ -15,16 +15,19 @@ import org.jspecify.annotations.Nullable;
  * step that ActivationFactors does not replace by 1.0).
  *
  * <p>Because the grid never moves and a count is an integer sum, the state after a stream of values depends only on
- * the multiset of values: it is the same for any split into {@link #accept} calls and any order. Blocks of {@code
- * 2^MANTISSA_BITS} counters are allocated per (sign, octave) the first time a value lands there (the zero bin has a
- * block of its own per sign); there are at most {@link #MAX_RETAINED_BINS} counters, however many values are
- * accepted.
+ * the multiset of values: it is the same for any split into {@link #accept} calls and any order. The totals are kept
+ * in blocks of {@code 2^MANTISSA_BITS} counters per (sign, octave), allocated the first time a value lands there (the
+ * zero bin has a block of its own per sign); there are at most {@link #MAX_RETAINED_BINS} of them, however many
+ * values are accepted.
  *
- * <p>Counting is the calibration pass's main Java cost (every value of every observed tensor), so it is split in two
- * loops: one that only computes each value's counter index, extremes and finiteness from its bit pattern (integer
- * operations the JIT vectorises), then one that increments the counters. The counters that take the increments are
- * {@code int}s (half the cache footprint of {@code long}s); before they could overflow, they are folded into
- * {@code long} totals, so counts stay exact for any number of values.
+ * <p>Counting is the calibration pass's main Java cost (every value of every observed tensor), so it runs in three
+ * loops over each run of values, the first two integer operations only, which the JIT vectorises: a scan for the
+ * extremes, finiteness and the octaves each sign reaches; one that computes each value's position among the pending
+ * counters; one that increments them. The pending counters are {@code int}s (half the cache footprint of
+ * {@code long}s) in one flat array, a window over the octaves each sign has reached so far (no per-value block
+ * lookup), grown when a run reaches further. Values in the zero bin, the most frequent bin of most activations, go
+ * to eight counters per sign in turn, so long runs of zeros do not wait on the same counter. Before the {@code int}s
+ * could overflow, they are folded into the {@code long} totals, so counts stay exact for any number of values.
  *
  * <p>Not thread-safe. Once calibration is over the histogram is only read.
  */
@@ -42,11 +45,13 @@ public final class StreamingHistogram {
     static final int BLOCK_SIZE = BLOCK;
 
     private static final int INFINITY_BITS = 0x7f800000;
+
+    private static final int ZERO_LIMIT_BITS = Float.floatToRawIntBits(ZERO_LIMIT);
     /**
      * {@code slot = max((|x| bits >>> SHIFT) − SLOT_BASE, ZERO_SLOT)}: slots from {@code BLOCK} on are the bins from
      * 2^-32 up, one block per octave; every smaller magnitude lands in {@code ZERO_SLOT}, the last slot of block 0.
      */
-    private static final int SLOT_BASE = (Float.floatToRawIntBits(ZERO_LIMIT) >>> SHIFT) - BLOCK;
+    private static final int SLOT_BASE = (ZERO_LIMIT_BITS >>> SHIFT) - BLOCK;
 
     private static final int ZERO_SLOT = BLOCK - 1;
     /** Blocks per sign: enough for the slot of the largest finite float. */
@@ -67,6 +72,16 @@ public final class StreamingHistogram {
      */
     public static final int RUN = 64 * 1024;
 
+    /** Pending zero-bin counters per sign, taken in turn. */
+    private static final int ZERO_LANES = 8;
+
+    /** {@code LANES[i] = i mod ZERO_LANES}: read from an array, so that the position loop still vectorises. */
+    private static final int[] LANES = new int[RUN];
+
+    static {
+        for (int i = 0; i < RUN; i++) LANES[i] = i % ZERO_LANES;
+    }
+
     /**
      * Fold the {@code int} counters into the {@code long} totals before more than this many values have been counted
      * into them: no {@code int} counter can then exceed it.
@@ -74,14 +89,24 @@ public final class StreamingHistogram {
     private final int foldLimit;
 
     /**
-     * Blocks of recent counts: {@code [0, BLOCKS)} for x ≥ +0, {@code [BLOCKS, 2·BLOCKS)} for x ≤ −0; null until used.
+     * Pending counts: the negative window (slot blocks {@code [negFirst, negFirst + negBlocks)}), then the positive
+     * window (slot blocks {@code [posFirst, posFirst + posBlocks)}), then the zero-bin lanes, {@link #ZERO_LANES} for
+     * x ≥ +0 and as many for x ≤ −0.
      */
-    private final int[][] recent;
+    private int[] pending = new int[2 * ZERO_LANES];
 
-    /** Totals folded from {@link #recent}, same layout; null entries where nothing was folded. */
+    private int negFirst;
+    private int negBlocks;
+    private int posFirst;
+    private int posBlocks;
+
+    /**
+     * Folded totals, {@link #BLOCK_COUNT} blocks: {@code [0, BLOCKS)} for x ≥ +0, {@code [BLOCKS, 2·BLOCKS)} for
+     * x ≤ −0; null entries where nothing was folded.
+     */
     private final long[][] folded;
 
-    /** Values counted into {@link #recent} since the last fold. */
+    /** Values counted into {@link #pending} since the last fold. */
     private long sinceFold;
 
     private long count;
@@ -91,10 +116,12 @@ public final class StreamingHistogram {
 
     private int maxKey = keyOf(Float.NEGATIVE_INFINITY);
 
-    /** The extremes including the run being counted, committed once it is. */
-    private int pendingMin;
+    /** What {@link #scan} found in the run being counted: its extremes and the magnitudes each sign reaches. */
+    private int runMin;
 
-    private int pendingMax;
+    private int runMax;
+    private int posSmallest;
+    private int negSmallest;
 
     /** An empty histogram. */
     public StreamingHistogram() {
@@ -110,7 +137,6 @@ public final class StreamingHistogram {
     StreamingHistogram(int foldLimit) {
         if (foldLimit < RUN) throw new IllegalArgumentException("fold limit " + foldLimit + " below " + RUN);
         this.foldLimit = foldLimit;
-        recent = new int[BLOCK_COUNT][];
         folded = new long[BLOCK_COUNT][];
     }
 
@@ -124,7 +150,6 @@ public final class StreamingHistogram {
             throw new IllegalArgumentException(blocks.length + " blocks, expected " + BLOCK_COUNT);
         }
         this.foldLimit = Integer.MAX_VALUE;
-        this.recent = new int[BLOCK_COUNT][];
         this.folded = blocks;
         this.count = count;
         this.minKey = keyOf(min);
@@ -197,12 +222,12 @@ public final class StreamingHistogram {
     }
 
     /**
-     * Indexes, checks and counts {@code bits[0, n)}, {@code n ≤ RUN}. Both loops read their arrays from index 0: with
-     * an offset into {@code bits} the JIT no longer vectorises the first loop (about 3× slower in a micro-benchmark).
+     * Scans, checks, positions and counts {@code bits[0, n)}, {@code n ≤ RUN}. The loops read their arrays from index
+     * 0: with an offset into {@code bits} the JIT no longer vectorises them (about 3× slower in a micro-benchmark).
      */
     private void countRun(int[] bits, int n, int[] indices) {
         if (sinceFold > foldLimit - n) fold();
-        if (index(bits, n, indices) >= INFINITY_BITS) {
+        if (scan(bits, n) >= INFINITY_BITS) {
             for (int i = 0; i < n; i++) {
                 float v = Float.intBitsToFloat(bits[i]);
                 if (!Float.isFinite(v)) {
@@ -210,36 +235,28 @@ public final class StreamingHistogram {
                 }
             }
         }
-        increment(recent, indices, n);
-        minKey = pendingMin;
-        maxKey = pendingMax;
+        reach();
+        position(bits, n, indices);
+        increment(pending, indices, n);
+        minKey = runMin;
+        maxKey = runMax;
         count += n;
         sinceFold += n;
     }
 
-    /** Increments the counters named by {@code indices[0, n)}, allocating blocks on first use. */
-    private static void increment(int[][] blocks, int[] indices, int n) {
-        for (int i = 0; i < n; i++) {
-            int index = indices[i];
-            int[] block = blocks[index >>> MANTISSA_BITS];
-            if (block == null) {
-                block = new int[BLOCK];
-                blocks[index >>> MANTISSA_BITS] = block;
-            }
-            block[index & (BLOCK - 1)]++;
-        }
-    }
-
     /**
-     * Writes the counter index of each of {@code bits[0, n)} to {@code indices}, leaves the extremes including them in
-     * {@link #pendingMin} / {@link #pendingMax} and returns the largest magnitude's bit pattern. Its own method, one
-     * loop of integer operations: so compiled, the JIT vectorises it.
+     * Leaves the extremes including {@code bits[0, n)} in {@link #runMin} / {@link #runMax} and, per sign, the
+     * smallest magnitude above the zero bin in {@link #posSmallest} / {@link #negSmallest} (as bit patterns; {@code
+     * Integer.MAX_VALUE} where there is none); returns the largest magnitude's bit pattern. Its own method, one loop
+     * of integer operations: so compiled, the JIT vectorises it.
      */
-    private int index(int[] bits, int n, int[] indices) {
+    private int scan(int[] bits, int n) {
         // Extremes are tracked as order-preserving integer keys (see key()), so -0 < +0 falls out of the comparison.
         int lo = minKey;
         int hi = maxKey;
         int largestMagnitude = 0;
+        int pos = Integer.MAX_VALUE;
+        int neg = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             int b = bits[i];
             int abs = b & 0x7fffffff;
@@ -247,12 +264,92 @@ public final class StreamingHistogram {
             int k = b ^ ((b >> 31) & 0x7fffffff);
             lo = Math.min(lo, k);
             hi = Math.max(hi, k);
-            // The sign picks the half, tiny magnitudes clamp to the zero slot.
-            indices[i] = (b >>> 31) * HALF + Math.max((abs >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
+            // All ones for a negative value, and for a magnitude in the zero bin.
+            int negative = b >> 31;
+            int tiny = (abs - ZERO_LIMIT_BITS) >> 31;
+            pos = Math.min(pos, abs | ((negative | tiny) & 0x7fffffff));
+            neg = Math.min(neg, abs | ((~negative | tiny) & 0x7fffffff));
         }
-        pendingMin = lo;
-        pendingMax = hi;
+        runMin = lo;
+        runMax = hi;
+        posSmallest = pos;
+        negSmallest = neg;
         return largestMagnitude;
+    }
+
+    /** Grows the windows of {@link #pending} to the slot blocks the scanned run reaches. */
+    private void reach() {
+        int posLast = -1;
+        int posStart = Integer.MAX_VALUE;
+        if (posSmallest != Integer.MAX_VALUE) {
+            posStart = slotOf(posSmallest) >>> MANTISSA_BITS;
+            posLast = slotOf(key(runMax)) >>> MANTISSA_BITS;
+        }
+        int negLast = -1;
+        int negStart = Integer.MAX_VALUE;
+        if (negSmallest != Integer.MAX_VALUE) {
+            negStart = slotOf(negSmallest) >>> MANTISSA_BITS;
+            negLast = slotOf(key(runMin) & 0x7fffffff) >>> MANTISSA_BITS;
+        }
+        Window neg = new Window(negFirst, negBlocks).reaching(negStart, negLast);
+        Window pos = new Window(posFirst, posBlocks).reaching(posStart, posLast);
+        if (neg.blocks() == negBlocks && pos.blocks() == posBlocks) return;
+        int[] grown = new int[(neg.blocks() + pos.blocks()) * BLOCK + 2 * ZERO_LANES];
+        if (negBlocks > 0) {
+            System.arraycopy(pending, 0, grown, (negFirst - neg.first()) * BLOCK, negBlocks * BLOCK);
+        }
+        if (posBlocks > 0) {
+            int to = (neg.blocks() + posFirst - pos.first()) * BLOCK;
+            System.arraycopy(pending, negBlocks * BLOCK, grown, to, posBlocks * BLOCK);
+        }
+        int lanes = (negBlocks + posBlocks) * BLOCK;
+        System.arraycopy(pending, lanes, grown, (neg.blocks() + pos.blocks()) * BLOCK, 2 * ZERO_LANES);
+        pending = grown;
+        negFirst = neg.first();
+        negBlocks = neg.blocks();
+        posFirst = pos.first();
+        posBlocks = pos.blocks();
+    }
+
+    /** A sign's window of pending counters: slot blocks {@code [first, first + blocks)}; empty when blocks is 0. */
+    private record Window(int first, int blocks) {
+        /** The smallest window holding this one and slot blocks {@code [start, last]}; no slots when last < 0. */
+        Window reaching(int start, int last) {
+            if (last < 0 || (start >= first && last < first + blocks)) return this;
+            if (blocks == 0) return new Window(start, last - start + 1);
+            int from = Math.min(first, start);
+            return new Window(from, Math.max(first + blocks - 1, last) - from + 1);
+        }
+    }
+
+    /**
+     * Writes the position in {@link #pending} of each of {@code bits[0, n)} to {@code indices}: its slot in its sign's
+     * window, or its sign's next zero lane. Integer operations and selects only, so that the JIT vectorises it.
+     */
+    private void position(int[] bits, int n, int[] indices) {
+        int posBase = negBlocks * BLOCK - posFirst * BLOCK;
+        int negBase = -negFirst * BLOCK;
+        int lanes = (negBlocks + posBlocks) * BLOCK;
+        int[] laneOf = LANES;
+        for (int i = 0; i < n; i++) {
+            int b = bits[i];
+            int negative = b >> 31;
+            int slot = Math.max(((b & 0x7fffffff) >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
+            int inWindow = slot + (posBase + (negative & (negBase - posBase)));
+            int lane = lanes + (negative & ZERO_LANES) + laneOf[i];
+            int zero = (slot - ZERO_SLOT - 1) >> 31;
+            indices[i] = inWindow + (zero & (lane - inWindow));
+        }
+    }
+
+    /** Increments the counters of {@link #pending} named by {@code indices[0, n)}. */
+    private static void increment(int[] counters, int[] indices, int n) {
+        for (int i = 0; i < n; i++) counters[indices[i]]++;
+    }
+
+    /** The slot of a magnitude's bit pattern, {@link #ZERO_SLOT} for the zero bin. */
+    private static int slotOf(int magnitudeBits) {
+        return Math.max((magnitudeBits >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
     }
 
     /**
@@ -267,20 +364,45 @@ public final class StreamingHistogram {
         return key(Float.floatToRawIntBits(v));
     }
 
-    /** Adds the {@code int} counters to the {@code long} totals and clears them. */
+    /** Adds the pending counters to the {@code long} totals and clears them. */
     private void fold() {
         for (int b = 0; b < BLOCK_COUNT; b++) {
-            int[] r = recent[b];
-            if (r == null) continue;
-            long[] f = folded[b];
-            if (f == null) {
-                f = new long[BLOCK];
-                folded[b] = f;
-            }
-            for (int i = 0; i < BLOCK; i++) f[i] += r[i];
-            Arrays.fill(r, 0);
+            long[] sum = withPending(b, folded[b]);
+            if (sum != folded[b]) folded[b] = sum;
         }
+        Arrays.fill(pending, 0);
         sinceFold = 0;
+    }
+
+    /**
+     * Block {@code index} of the totals plus its pending counts: {@code totals} itself when nothing is pending there,
+     * otherwise a new array ({@code totals} is not changed); null when neither holds a count.
+     */
+    private long @Nullable [] withPending(int index, long @Nullable [] totals) {
+        boolean negative = index >= BLOCKS;
+        int slotBlock = negative ? index - BLOCKS : index;
+        int first = negative ? negFirst : posFirst;
+        int blocks = negative ? negBlocks : posBlocks;
+        long[] sum = null;
+        if (slotBlock >= first && slotBlock < first + blocks) {
+            int offset = (negative ? 0 : negBlocks * BLOCK) + (slotBlock - first) * BLOCK;
+            for (int i = 0; i < BLOCK; i++) {
+                int c = pending[offset + i];
+                if (c == 0) continue;
+                if (sum == null) sum = totals == null ? new long[BLOCK] : totals.clone();
+                sum[i] += c;
+            }
+        }
+        if (slotBlock == 0) {
+            long zeros = 0;
+            int lanes = (negBlocks + posBlocks) * BLOCK + (negative ? ZERO_LANES : 0);
+            for (int l = 0; l < ZERO_LANES; l++) zeros += pending[lanes + l];
+            if (zeros > 0) {
+                if (sum == null) sum = totals == null ? new long[BLOCK] : totals.clone();
+                sum[ZERO_SLOT] += zeros;
+            }
+        }
+        return sum == null ? totals : sum;
     }
 
     /** Number of values accepted. */
@@ -302,13 +424,14 @@ public final class StreamingHistogram {
     }
 
     /**
-     * Counters currently allocated: {@link #BLOCK_SIZE} per (sign, octave) touched, never above {@link
-     * #MAX_RETAINED_BINS}, however many values were accepted.
+     * Counters the statistics hold: {@link #BLOCK_SIZE} per (sign, octave) a value landed in, never above {@link
+     * #MAX_RETAINED_BINS}, however many values were accepted. The pending {@code int} counters add one per bin from
+     * each sign's smallest to its largest magnitude above the zero bin, also at most {@link #MAX_RETAINED_BINS}.
      */
     public long retainedBins() {
         long allocated = 0;
         for (int b = 0; b < BLOCK_COUNT; b++) {
-            if (recent[b] != null || folded[b] != null) allocated++;
+            if (withPending(b, folded[b]) != null) allocated++;
         }
         return allocated * BLOCK;
     }
@@ -322,14 +445,15 @@ public final class StreamingHistogram {
         float max = max();
         BinList out = new BinList();
         if (count == 0) return out.build();
+        long[][] totals = totals();
         for (int slot = BLOCKS * BLOCK - 1; slot >= BLOCK; slot--) {
-            long c = counter(BLOCKS, slot);
+            long c = counter(totals, BLOCKS, slot);
             if (c > 0) out.add(Math.max(-upperEdge(slot), min), Math.min(-lowerEdge(slot), max), c);
         }
-        long zero = counter(0, ZERO_SLOT) + counter(BLOCKS, ZERO_SLOT);
+        long zero = counter(totals, 0, ZERO_SLOT) + counter(totals, BLOCKS, ZERO_SLOT);
         if (zero > 0) out.add(Math.max(-(double) ZERO_LIMIT, min), Math.min(ZERO_LIMIT, max), zero);
         for (int slot = BLOCK; slot < BLOCKS * BLOCK; slot++) {
-            long c = counter(0, slot);
+            long c = counter(totals, 0, slot);
             if (c > 0) out.add(Math.max(lowerEdge(slot), min), Math.min(upperEdge(slot), max), c);
         }
         return out.build();
@@ -344,7 +468,8 @@ public final class StreamingHistogram {
         float max = max();
         BinList out = new BinList();
         if (count == 0) return out.build();
-        long zero = counter(0, ZERO_SLOT) + counter(BLOCKS, ZERO_SLOT);
+        long[][] totals = totals();
+        long zero = counter(totals, 0, ZERO_SLOT) + counter(totals, BLOCKS, ZERO_SLOT);
         if (zero > 0) {
             double a = Math.max(-(double) ZERO_LIMIT, min);
             double b = Math.min(ZERO_LIMIT, max);
@@ -352,8 +477,8 @@ public final class StreamingHistogram {
             out.add(lo, Math.max(Math.abs(a), Math.abs(b)), zero);
         }
         for (int slot = BLOCK; slot < BLOCKS * BLOCK; slot++) {
-            long p = counter(0, slot);
-            long n = counter(BLOCKS, slot);
+            long p = counter(totals, 0, slot);
+            long n = counter(totals, BLOCKS, slot);
             if (p == 0 && n == 0) continue;
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
@@ -375,12 +500,7 @@ public final class StreamingHistogram {
      * counts are still pending in {@code int} counters, otherwise the histogram's own array: read-only for callers.
      */
     long @Nullable [] block(int index) {
-        int[] r = recent[index];
-        long[] f = folded[index];
-        if (r == null) return f;
-        long[] sum = f == null ? new long[BLOCK] : f.clone();
-        for (int i = 0; i < BLOCK; i++) sum[i] += r[i];
-        return sum;
+        return withPending(index, folded[index]);
     }
 
     /** Index of the counter (block · {@link #BLOCK_SIZE} + position) that counts the finite value {@code v}. */
@@ -389,12 +509,17 @@ public final class StreamingHistogram {
         return (bits >>> 31) * HALF + Math.max(((bits & 0x7fffffff) >>> SHIFT) - SLOT_BASE, ZERO_SLOT);
     }
 
-    /** The counter of {@code slot} in the half starting at block {@code half}; 0 where no block was allocated. */
-    private long counter(int half, int slot) {
-        int b = half + (slot >>> MANTISSA_BITS);
-        int[] r = recent[b];
-        long[] f = folded[b];
-        return (r == null ? 0 : r[slot & (BLOCK - 1)]) + (f == null ? 0 : f[slot & (BLOCK - 1)]);
+    /** Every block of the totals with the pending counts added ({@link #block}), null where no value landed. */
+    private long[][] totals() {
+        long[][] all = new long[BLOCK_COUNT][];
+        for (int b = 0; b < BLOCK_COUNT; b++) all[b] = block(b);
+        return all;
+    }
+
+    /** The counter of {@code slot} in the half starting at block {@code half} of {@link #totals}; 0 where none. */
+    private static long counter(long[][] totals, int half, int slot) {
+        long[] f = totals[half + (slot >>> MANTISSA_BITS)];
+        return f == null ? 0 : f[slot & (BLOCK - 1)];
     }
 
     /** Lower edge of {@code |x|} for a slot from {@code BLOCK} on (an exact float). */

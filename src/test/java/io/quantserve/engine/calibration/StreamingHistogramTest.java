@@ -190,6 +190,55 @@ class StreamingHistogramTest {
     }
 
     @Test
+    void everyCounterHoldsExactlyItsValuesWhileTheCountingWindowsGrow() {
+        // Each call reaches octaves the earlier ones did not, below and above, for both signs, with runs of zeros
+        // (+0, -0 and magnitudes under 2^-32) in between: the pending windows grow in every direction, and one
+        // histogram also folds every 64 Ki values.
+        SplittableRandom r = new SplittableRandom(23);
+        double[][] ranges = {
+            {1, 2}, {0.25, 8}, {-3, -1}, {1e-6, 1e-3}, {-1e-9, 1e-9}, {1e6, 1e7}, {-1e12, -1e3}, {-0.5, 0.5}
+        };
+        StreamingHistogram plain = new StreamingHistogram();
+        StreamingHistogram folding = new StreamingHistogram(StreamingHistogram.RUN);
+        java.util.Map<Integer, Long> expected = new java.util.HashMap<>();
+        for (double[] range : ranges) {
+            float[] call = new float[150_000];
+            for (int i = 0; i < call.length; i++) {
+                int kind = r.nextInt(10);
+                float v = kind == 0
+                        ? 0f
+                        : kind == 1
+                                ? -0f
+                                : kind == 2
+                                        ? (float) r.nextDouble(-1e-12, 1e-12)
+                                        : (float) r.nextDouble(range[0], range[1]);
+                call[i] = v;
+                expected.merge(StreamingHistogram.counterIndex(v), 1L, Long::sum);
+            }
+            plain.accept(call);
+            folding.accept(call, call.length, new int[5000], new int[5000]);
+        }
+        for (StreamingHistogram h : new StreamingHistogram[] {plain, folding}) {
+            long blocks = 0;
+            for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+                long[] block = h.block(b);
+                boolean landed = false;
+                for (int i = 0; i < StreamingHistogram.BLOCK_SIZE; i++) {
+                    long want = expected.getOrDefault(b * StreamingHistogram.BLOCK_SIZE + i, 0L);
+                    landed |= want > 0;
+                    assertThat(block == null ? 0 : block[i])
+                            .as("block %d counter %d", b, i)
+                            .isEqualTo(want);
+                }
+                assertThat(block != null).as("block %d allocated", b).isEqualTo(landed);
+                if (landed) blocks++;
+            }
+            assertThat(h.retainedBins()).isEqualTo(blocks * StreamingHistogram.BLOCK_SIZE);
+            assertThat(h.count()).isEqualTo(ranges.length * 150_000L);
+        }
+    }
+
+    @Test
     void bitPatternsCountAsTheirFloats() {
         float[] values = Samples.gaussian(22, 200_000, 4);
         values[7] = -0f;
