@@ -161,7 +161,10 @@ public final class Calibrator {
             }
         }
         List<TensorStatistics> out = new ArrayList<>();
-        histograms.forEach((t, h) -> out.add(new TensorStatistics(t, tensors.get(t), h)));
+        histograms.forEach((t, h) -> {
+            h.finish();
+            out.add(new TensorStatistics(t, tensors.get(t), h));
+        });
         return out;
     }
 

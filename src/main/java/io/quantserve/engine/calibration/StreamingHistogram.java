@@ -313,12 +313,21 @@ public final class StreamingHistogram {
 
     /** A sign's window of pending counters: slot blocks {@code [first, first + blocks)}; empty when blocks is 0. */
     private record Window(int first, int blocks) {
-        /** The smallest window holding this one and slot blocks {@code [start, last]}; no slots when last < 0. */
+        /**
+         * Blocks a window grows by beyond what a run reaches, on the side it grows, at least: activation ranges widen
+         * over the first runs, and each growth copies the window, so a side grows by half the window more.
+         */
+        private static final int SLACK = 2;
+
+        /** A window holding this one and slot blocks {@code [start, last]}; this one when last < 0 or it holds them. */
         Window reaching(int start, int last) {
-            if (last < 0 || (start >= first && last < first + blocks)) return this;
-            if (blocks == 0) return new Window(start, last - start + 1);
-            int from = Math.min(first, start);
-            return new Window(from, Math.max(first + blocks - 1, last) - from + 1);
+            if (last < 0 || (blocks > 0 && start >= first && last < first + blocks)) return this;
+            int margin = SLACK + blocks / 2;
+            int from = blocks > 0 && start >= first ? first : Math.max(1, Math.min(start, first) - margin);
+            int to = blocks > 0 && last < first + blocks
+                    ? first + blocks - 1
+                    : Math.min(BLOCKS - 1, Math.max(last, first + blocks - 1) + margin);
+            return new Window(from, to - from + 1);
         }
     }
 
@@ -366,12 +375,52 @@ public final class StreamingHistogram {
 
     /** Adds the pending counters to the {@code long} totals and clears them. */
     private void fold() {
-        for (int b = 0; b < BLOCK_COUNT; b++) {
-            long[] sum = withPending(b, folded[b]);
-            if (sum != folded[b]) folded[b] = sum;
+        foldWindow(0, negFirst, negBlocks, BLOCKS);
+        foldWindow(negBlocks * BLOCK, posFirst, posBlocks, 0);
+        int lanes = (negBlocks + posBlocks) * BLOCK;
+        for (int half : new int[] {0, BLOCKS}) {
+            long zeros = 0;
+            for (int l = 0; l < ZERO_LANES; l++) zeros += pending[lanes + (half == 0 ? 0 : ZERO_LANES) + l];
+            if (zeros > 0) totalsBlock(half)[ZERO_SLOT] += zeros;
         }
         Arrays.fill(pending, 0);
         sinceFold = 0;
+    }
+
+    /** Adds one sign's window, starting at {@code offset} of {@link #pending}, to that sign's totals. */
+    private void foldWindow(int offset, int first, int blocks, int half) {
+        for (int k = 0; k < blocks; k++) {
+            long[] totals = null;
+            for (int i = 0; i < BLOCK; i++) {
+                int c = pending[offset + k * BLOCK + i];
+                if (c == 0) continue;
+                if (totals == null) totals = totalsBlock(half + first + k);
+                totals[i] += c;
+            }
+        }
+    }
+
+    private long[] totalsBlock(int index) {
+        long[] f = folded[index];
+        if (f == null) {
+            f = new long[BLOCK];
+            folded[index] = f;
+        }
+        return f;
+    }
+
+    /**
+     * Folds the pending counts into the totals and releases the counting window. The calibrator calls it when its
+     * pass is over, so that the readers ({@link #block}, {@link #signed}, the range algorithms) share the totals
+     * instead of each summing pending counts into copies. Counting may go on afterwards.
+     */
+    void finish() {
+        fold();
+        pending = new int[2 * ZERO_LANES];
+        negFirst = 0;
+        negBlocks = 0;
+        posFirst = 0;
+        posBlocks = 0;
     }
 
     /**

@@ -236,6 +236,17 @@ class StreamingHistogramTest {
             assertThat(h.retainedBins()).isEqualTo(blocks * StreamingHistogram.BLOCK_SIZE);
             assertThat(h.count()).isEqualTo(ranges.length * 150_000L);
         }
+        // Finished, the totals are the same and read without copies; counting may go on.
+        plain.finish();
+        for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+            assertThat(plain.block(b)).as("block %d", b).isEqualTo(folding.block(b));
+            assertThat(plain.block(b)).as("block %d", b).isSameAs(plain.block(b));
+        }
+        plain.accept(new float[] {-0f, 5f});
+        folding.accept(new float[] {-0f, 5f});
+        for (int b = 0; b < StreamingHistogram.BLOCK_COUNT; b++) {
+            assertThat(plain.block(b)).as("block %d", b).isEqualTo(folding.block(b));
+        }
     }
 
     @Test
