@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ONNX Runtime session over a model, fed and read with engine {@link Tensor}s. The only class family in
@@ -118,6 +119,39 @@ public final class InferenceSession implements AutoCloseable {
      * non-pinned outputs.
      */
     Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted, Map<String, OnnxTensor> pinned) {
+        return execute(feeds, wanted, pinned, (result, requested) -> {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : requested) out.put(name, fromOrt(tensorOf(result, name)));
+            return out;
+        });
+    }
+
+    /**
+     * Runs and returns the shape of each {@code wanted} output without copying its values, when all of them are float
+     * tensors; null when one is not. A runner learns from it the buffers to pin (a copy of every exposed activation
+     * would be heap garbage of the model's whole activation size).
+     */
+    @Nullable
+    Map<String, long[]> floatOutputShapes(Map<String, Tensor> feeds, List<String> wanted) {
+        return execute(feeds, wanted, Map.of(), (result, requested) -> {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (String name : requested) {
+                TensorInfo info = tensorOf(result, name).getInfo();
+                if (info.type != OnnxJavaType.FLOAT) return null;
+                shapes.put(name, info.getShape());
+            }
+            return shapes;
+        });
+    }
+
+    /** Reads what a run computed, while its native outputs are alive. */
+    @FunctionalInterface
+    private interface ResultReader<R> {
+        R read(OrtSession.Result result, Set<String> requested) throws OrtException;
+    }
+
+    private <R> R execute(
+            Map<String, Tensor> feeds, List<String> wanted, Map<String, OnnxTensor> pinned, ResultReader<R> reader) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> ortFeeds = new LinkedHashMap<>();
         // The feeds' native copies live exactly as long as the run: freed when it returns, not at a later GC.
@@ -129,16 +163,7 @@ public final class InferenceSession implements AutoCloseable {
             Set<String> requested = new LinkedHashSet<>(wanted);
             requested.removeAll(pinned.keySet());
             try (OrtSession.Result result = session.run(ortFeeds, requested, pinned)) {
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                for (String name : requested) {
-                    Optional<OnnxValue> v = result.get(name);
-                    if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
-                        throw new RuntimeFailureException(
-                                what + ": output '" + name + "' is not a tensor ONNX Runtime can hand back", null);
-                    }
-                    out.put(name, fromOrt(t));
-                }
-                return out;
+                return reader.read(result, requested);
             }
         } catch (OrtException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -150,6 +175,15 @@ public final class InferenceSession implements AutoCloseable {
             ortFeeds.values().forEach(OnnxTensor::close);
             feedMemory.close();
         }
+    }
+
+    private OnnxTensor tensorOf(OrtSession.Result result, String name) {
+        Optional<OnnxValue> v = result.get(name);
+        if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
+            throw new RuntimeFailureException(
+                    what + ": output '" + name + "' is not a tensor ONNX Runtime can hand back", null);
+        }
+        return t;
     }
 
     /**

@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * multi-megabyte activations, that churn of humongous arrays made the garbage-collected heap, and so the process,
  * grow far beyond the data actually live.
  *
- * <p>The first run with a given set of feed shapes is an ordinary one: it learns the output shapes, then buffers are
- * allocated for them. When the feed shapes change (a short last batch) the buffers are dropped and learned again. An
- * output whose shape turns out to vary with the values, not only the feed shapes, makes ONNX Runtime refuse the pinned
- * run; the runner then falls back to ordinary runs for good. Not thread-safe.
+ * <p>The first run with a given set of feed shapes runs twice: once to learn the output shapes, copying no values
+ * (a copy of every exposed activation is heap garbage the size of the model's activations, which made the garbage
+ * collector grow the heap), then into the buffers allocated for them. When the feed shapes change (a short last batch)
+ * the buffers are dropped and learned again. An output that is not a float tensor, or whose shape turns out to vary
+ * with the values, not only the feed shapes (ONNX Runtime then refuses the pinned run), makes the runner fall back to
+ * ordinary runs for good. Not thread-safe.
  *
  * <p>The tensors {@link #run} returns for pinned outputs are views of the reused buffers: valid until the next {@link
  * #run} or {@link #close}, which the caller must not outlive with them.
@@ -51,11 +53,14 @@ public final class ReusedOutputs implements AutoCloseable {
     public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         feeds.forEach((k, v) -> shapes.put(k, v.shape()));
-        if (disabled || !sameShapes(shapes) || !pinned.keySet().containsAll(wanted)) {
+        if (disabled) return session.run(feeds, wanted);
+        if (!sameShapes(shapes) || !pinned.keySet().containsAll(wanted)) {
             release();
-            Map<String, Tensor> out = session.run(feeds, wanted);
-            if (!disabled) pin(out, shapes);
-            return out;
+            Map<String, long[]> outputShapes = session.floatOutputShapes(feeds, wanted);
+            if (outputShapes == null || !pin(outputShapes, shapes)) {
+                disabled = true;
+                return session.run(feeds, wanted);
+            }
         }
         Map<String, OnnxTensor> targets = new LinkedHashMap<>();
         for (String name : wanted) targets.put(name, pinned.get(name).tensor());
@@ -85,29 +90,25 @@ public final class ReusedOutputs implements AutoCloseable {
         return true;
     }
 
-    /** Allocates one direct buffer per float output of {@code out}; any other output type disables pinning. */
-    private void pin(Map<String, Tensor> out, Map<String, long[]> shapes) {
-        if (out.values().stream().anyMatch(t -> t.type() != DataType.FLOAT)) {
-            disabled = true;
-            return;
-        }
+    /** Allocates one direct buffer per output of {@code outputShapes}; false when that fails (the caller falls back). */
+    private boolean pin(Map<String, long[]> outputShapes, Map<String, long[]> shapes) {
         arena = Arena.ofShared();
         try {
-            for (var e : out.entrySet()) {
-                long[] shape = e.getValue().shape();
-                ByteBuffer buffer = arena.allocate(e.getValue().size() * 4, 64)
+            for (var e : outputShapes.entrySet()) {
+                long[] shape = e.getValue();
+                ByteBuffer buffer = arena.allocate(Tensor.elementCount(shape) * 4, 64)
                         .asByteBuffer()
                         .order(ByteOrder.nativeOrder());
                 OnnxTensor tensor =
                         OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), buffer.asFloatBuffer(), shape);
                 pinned.put(e.getKey(), new Pinned(shape, buffer, tensor));
             }
-        } catch (OrtException | UnsupportedOperationException e) {
-            disabled = true; // too large for one buffer, or refused: ordinary runs still work
-            release();
-            return;
+        } catch (OrtException | UnsupportedOperationException | IllegalArgumentException e) {
+            release(); // too large for one buffer, or refused: ordinary runs still work
+            return false;
         }
         feedShapes = shapes;
+        return true;
     }
 
     private void release() {

@@ -8,6 +8,7 @@ import io.quantserve.engine.onnx.proto.Onnx.TensorShapeProto;
 import io.quantserve.engine.onnx.proto.Onnx.TypeProto;
 import io.quantserve.engine.onnx.proto.Onnx.ValueInfoProto;
 import io.quantserve.engine.tensor.Tensor;
+import io.quantserve.testing.HeapAllocations;
 import io.quantserve.testing.TinyGraphs;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +97,25 @@ class ReusedOutputsTest {
                             .as("batch %d, %s", i, name)
                             .containsExactly(expected.get(name).toFloats());
                 }
+            }
+        }
+    }
+
+    @Test
+    void theFirstRunCopiesNoOutputToTheHeap() {
+        // 2 MB of outputs (y: 50 000 × 5 floats, z: 50 000 × 4): the run that learns their shapes copies none of them.
+        List<String> wanted = List.of("y", "z");
+        Map<String, Tensor> feed = Map.of("x", TinyGraphs.randomTensor(5, 50_000, 4));
+        try (InferenceSession session = InferenceSession.open(model, SessionSettings.defaults());
+                ReusedOutputs runner = session.reusingOutputs(true)) {
+            Map<String, Tensor> expected = session.run(feed, wanted);
+            Map<String, Tensor>[] got = new Map[1];
+            long allocated = HeapAllocations.allocatedBy(() -> got[0] = runner.run(feed, wanted));
+            assertThat(allocated).as("heap bytes allocated by the first run").isLessThan(256 * 1024);
+            for (String name : wanted) {
+                assertThat(got[0].get(name).toFloats())
+                        .as(name)
+                        .containsExactly(expected.get(name).toFloats());
             }
         }
     }
