@@ -1,6 +1,8 @@
 package io.quantserve.engine.verify;
 
+import io.quantserve.engine.tensor.DataType;
 import io.quantserve.engine.tensor.Tensor;
+import java.nio.FloatBuffer;
 
 /**
  * Running maxima of the element-wise difference between a reference model's and a candidate model's values of one
@@ -20,31 +22,38 @@ public final class OutputDifference {
     }
 
     /**
-     * Adds one run's values, read as floats ({@link Tensor#toFloats()}).
+     * Adds one run's values, read as floats ({@link Tensor#toFloats()}; float tensors are read in place, not copied:
+     * the checks compare every retained sample's outputs, megabytes each).
      *
      * @throws IllegalArgumentException when the two tensors hold different numbers of values (callers that can meet
      *     that check it first and report it in their own terms)
      */
     public void add(Tensor reference, Tensor candidate) {
-        float[] a = reference.toFloats();
-        float[] b = candidate.toFloats();
-        if (a.length != b.length) {
+        if (reference.size() != candidate.size()) {
             throw new IllegalArgumentException(
-                    "output '" + name + "': " + a.length + " reference values against " + b.length);
+                    "output '" + name + "': " + reference.size() + " reference values against " + candidate.size());
         }
-        for (int i = 0; i < a.length; i++) {
-            double x = a[i];
-            double y = b[i];
-            if (!Double.isNaN(x)) maxReference = Math.max(maxReference, Math.abs(x));
-            if (Double.compare(x, y) == 0 || x == y) continue;
-            double abs = Math.abs(x - y);
-            if (Double.isNaN(abs)) abs = Double.POSITIVE_INFINITY;
-            double scale = Math.max(Math.abs(x), Math.abs(y));
-            double rel = Double.isFinite(scale) && scale > 0 ? abs / scale : Double.POSITIVE_INFINITY;
-            maxAbs = Math.max(maxAbs, abs);
-            maxRel = Math.max(maxRel, rel);
+        if (reference.type() == DataType.FLOAT && candidate.type() == DataType.FLOAT) {
+            FloatBuffer a = reference.data().asFloatBuffer();
+            FloatBuffer b = candidate.data().asFloatBuffer();
+            for (int i = 0, n = a.remaining(); i < n; i++) accept(a.get(i), b.get(i));
+        } else {
+            float[] a = reference.toFloats();
+            float[] b = candidate.toFloats();
+            for (int i = 0; i < a.length; i++) accept(a[i], b[i]);
         }
-        elements += a.length;
+        elements += reference.size();
+    }
+
+    private void accept(double x, double y) {
+        if (!Double.isNaN(x)) maxReference = Math.max(maxReference, Math.abs(x));
+        if (Double.compare(x, y) == 0 || x == y) return;
+        double abs = Math.abs(x - y);
+        if (Double.isNaN(abs)) abs = Double.POSITIVE_INFINITY;
+        double scale = Math.max(Math.abs(x), Math.abs(y));
+        double rel = Double.isFinite(scale) && scale > 0 ? abs / scale : Double.POSITIVE_INFINITY;
+        maxAbs = Math.max(maxAbs, abs);
+        maxRel = Math.max(maxRel, rel);
     }
 
     /** The largest {@code |reference − candidate|} so far. */
