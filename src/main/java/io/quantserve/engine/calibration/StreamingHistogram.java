@@ -322,11 +322,14 @@ public final class StreamingHistogram {
         /** A window holding this one and slot blocks {@code [start, last]}; this one when last < 0 or it holds them. */
         Window reaching(int start, int last) {
             if (last < 0 || (blocks > 0 && start >= first && last < first + blocks)) return this;
+            if (blocks == 0) {
+                int from = Math.max(1, start - SLACK);
+                return new Window(from, Math.min(BLOCKS - 1, last + SLACK) - from + 1);
+            }
             int margin = SLACK + blocks / 2;
-            int from = blocks > 0 && start >= first ? first : Math.max(1, Math.min(start, first) - margin);
-            int to = blocks > 0 && last < first + blocks
-                    ? first + blocks - 1
-                    : Math.min(BLOCKS - 1, Math.max(last, first + blocks - 1) + margin);
+            int end = first + blocks - 1;
+            int from = start >= first ? first : Math.max(1, start - margin);
+            int to = last <= end ? end : Math.min(BLOCKS - 1, last + margin);
             return new Window(from, to - from + 1);
         }
     }
@@ -452,6 +455,11 @@ public final class StreamingHistogram {
             }
         }
         return sum == null ? totals : sum;
+    }
+
+    /** Pending {@code int} counters allocated now, zero-bin lanes included (tests of the window's growth). */
+    int pendingCounters() {
+        return pending.length;
     }
 
     /** Number of values accepted. */

@@ -250,6 +250,22 @@ class StreamingHistogramTest {
     }
 
     @Test
+    void theCountingWindowHoldsTheOctavesReachedPlusSlack() {
+        // Values in [1, 4) of both signs: two octaves per sign, and two blocks of slack on either side of each.
+        StreamingHistogram h = new StreamingHistogram();
+        float[] values = Samples.gaussian(24, 100_000, 1);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.copySign(1f + Math.min(2.99f, Math.abs(values[i])), values[i]);
+        }
+        h.accept(values);
+        long perSign = (2 + 2 * 2) * (long) StreamingHistogram.BLOCK_SIZE;
+        assertThat((long) h.pendingCounters()).isEqualTo(2 * perSign + 16);
+        // A value 20 octaves up widens the positive window to it, not to every octave in between and beyond.
+        h.accept(new float[] {3e6f});
+        assertThat((long) h.pendingCounters()).isLessThan(2 * perSign + 16 + 30L * StreamingHistogram.BLOCK_SIZE);
+    }
+
+    @Test
     void bitPatternsCountAsTheirFloats() {
         float[] values = Samples.gaussian(22, 200_000, 4);
         values[7] = -0f;
