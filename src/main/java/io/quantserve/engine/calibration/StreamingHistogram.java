@@ -380,10 +380,8 @@ public final class StreamingHistogram {
     private void fold() {
         foldWindow(0, negFirst, negBlocks, BLOCKS);
         foldWindow(negBlocks * BLOCK, posFirst, posBlocks, 0);
-        int lanes = (negBlocks + posBlocks) * BLOCK;
         for (int half : new int[] {0, BLOCKS}) {
-            long zeros = 0;
-            for (int l = 0; l < ZERO_LANES; l++) zeros += pending[lanes + (half == 0 ? 0 : ZERO_LANES) + l];
+            long zeros = pendingZeros(half);
             if (zeros > 0) totalsBlock(half)[ZERO_SLOT] += zeros;
         }
         Arrays.fill(pending, 0);
@@ -427,17 +425,14 @@ public final class StreamingHistogram {
     }
 
     /**
-     * Block {@code index} of the totals plus its pending counts: {@code totals} itself when nothing is pending there,
-     * otherwise a new array ({@code totals} is not changed); null when neither holds a count.
+     * Block {@code index} of the totals plus its pending counts: the totals' own array when nothing is pending there,
+     * otherwise a new array (the totals are not changed); null when neither holds a count.
      */
-    private long @Nullable [] withPending(int index, long @Nullable [] totals) {
-        boolean negative = index >= BLOCKS;
-        int slotBlock = negative ? index - BLOCKS : index;
-        int first = negative ? negFirst : posFirst;
-        int blocks = negative ? negBlocks : posBlocks;
+    private long @Nullable [] withPending(int index) {
+        long[] totals = folded[index];
+        int offset = pendingOffset(index);
         long[] sum = null;
-        if (slotBlock >= first && slotBlock < first + blocks) {
-            int offset = (negative ? 0 : negBlocks * BLOCK) + (slotBlock - first) * BLOCK;
+        if (offset >= 0) {
             for (int i = 0; i < BLOCK; i++) {
                 int c = pending[offset + i];
                 if (c == 0) continue;
@@ -445,16 +440,42 @@ public final class StreamingHistogram {
                 sum[i] += c;
             }
         }
-        if (slotBlock == 0) {
-            long zeros = 0;
-            int lanes = (negBlocks + posBlocks) * BLOCK + (negative ? ZERO_LANES : 0);
-            for (int l = 0; l < ZERO_LANES; l++) zeros += pending[lanes + l];
-            if (zeros > 0) {
-                if (sum == null) sum = totals == null ? new long[BLOCK] : totals.clone();
-                sum[ZERO_SLOT] += zeros;
-            }
+        long zeros = pendingZeros(index);
+        if (zeros > 0) {
+            if (sum == null) sum = totals == null ? new long[BLOCK] : totals.clone();
+            sum[ZERO_SLOT] += zeros;
         }
         return sum == null ? totals : sum;
+    }
+
+    /** Whether a value landed in block {@code index}: {@link #withPending} is not null, found without a copy. */
+    private boolean landed(int index) {
+        if (folded[index] != null || pendingZeros(index) > 0) return true;
+        int offset = pendingOffset(index);
+        if (offset < 0) return false;
+        for (int i = 0; i < BLOCK; i++) {
+            if (pending[offset + i] != 0) return true;
+        }
+        return false;
+    }
+
+    /** Where block {@code index} starts in {@link #pending}; −1 when it lies outside its sign's window. */
+    private int pendingOffset(int index) {
+        boolean negative = index >= BLOCKS;
+        int slotBlock = negative ? index - BLOCKS : index;
+        int first = negative ? negFirst : posFirst;
+        int blocks = negative ? negBlocks : posBlocks;
+        if (slotBlock < first || slotBlock >= first + blocks) return -1;
+        return (negative ? 0 : negBlocks * BLOCK) + (slotBlock - first) * BLOCK;
+    }
+
+    /** The pending zero-bin count of block {@code index}: its sign's lanes for the zero bin's block, else 0. */
+    private long pendingZeros(int index) {
+        if (index != 0 && index != BLOCKS) return 0;
+        int lanes = (negBlocks + posBlocks) * BLOCK + (index == BLOCKS ? ZERO_LANES : 0);
+        long zeros = 0;
+        for (int l = 0; l < ZERO_LANES; l++) zeros += pending[lanes + l];
+        return zeros;
     }
 
     /** Pending {@code int} counters allocated now, zero-bin lanes included (tests of the window's growth). */
@@ -488,7 +509,7 @@ public final class StreamingHistogram {
     public long retainedBins() {
         long allocated = 0;
         for (int b = 0; b < BLOCK_COUNT; b++) {
-            if (withPending(b, folded[b]) != null) allocated++;
+            if (landed(b)) allocated++;
         }
         return allocated * BLOCK;
     }
@@ -557,7 +578,7 @@ public final class StreamingHistogram {
      * counts are still pending in {@code int} counters, otherwise the histogram's own array: read-only for callers.
      */
     long @Nullable [] block(int index) {
-        return withPending(index, folded[index]);
+        return withPending(index);
     }
 
     /** Index of the counter (block · {@link #BLOCK_SIZE} + position) that counts the finite value {@code v}. */
