@@ -35,9 +35,7 @@ class ReplayListenerTest {
         OnnxModel fake = quantized.fakeQuant();
         Path fakeFile = tmp.resolve("fake.onnx");
         ModelIo.save(fake, fakeFile);
-        List<String> outputs = model.proto().getGraph().getOutputList().stream()
-                .map(v -> v.getName())
-                .toList();
+        List<String> outputs = model.outputNames();
         // Two batches of 3 samples: the replay runs them one sample at a time.
         List<Map<String, Tensor>> feeds = List.of(
                 Map.of("x", TinyModel.random(1, -1f, 1f, 3, 2, 6, 6)),
